@@ -1,0 +1,19 @@
+"""`vigil init`: create the instance folder, its database and evidence store."""
+
+from __future__ import annotations
+
+from vigil import config
+from vigil.cli.app import app, console, start_django
+
+
+@app.command()
+def init() -> None:
+    """Create (or bring up to date) the instance in VIGIL_HOME (default ./vigil-data)."""
+    start_django()
+    from vigil.pipeline.service import instance_store
+
+    store = instance_store()
+    home = config.vigil_home()
+    console.print(f"Instance ready in [bold]{home}[/bold]")
+    console.print(f"  database   {config.database_path(home)}")
+    console.print(f"  evidence   {store.blobs}")

@@ -1,0 +1,170 @@
+"""`vigil triage PATH --case NAME`: ingest a seizure, every file accounted for."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from vigil.cli.app import app, console, fail, start_django
+from vigil.pipeline.triage import RunStats, SourceSummary
+
+
+class RateColumn(TextColumn):
+    """Files per second over the whole run (Rich's own speed column is for bytes)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+        self._started = time.monotonic()
+
+    def render(self, task: Any) -> Any:
+        elapsed = max(time.monotonic() - self._started, 1e-6)
+        from rich.text import Text
+
+        return Text(f"{task.completed / elapsed:,.1f} files/s", style="cyan")
+
+
+@app.command()
+def triage(
+    path: Annotated[Path, typer.Argument(help="Folder, archive or file of the seizure")],
+    case: Annotated[str, typer.Option("--case", help="Case name (created if new)")],
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores)")
+    ] = None,
+    executor: Annotated[
+        str, typer.Option("--executor", help="process (default) or inline")
+    ] = "process",
+    max_depth: Annotated[
+        int | None, typer.Option("--max-depth", min=0, help="Nested archive depth (default 3)")
+    ] = None,
+    json_summary: Annotated[
+        Path | None, typer.Option("--json-summary", help="Also write the summary as JSON here")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+) -> None:
+    """Hash, type and analyse every file of a seizure; resumes where a killed run stopped."""
+    if not path.exists() and not path.is_symlink():
+        raise fail(f"{path} does not exist")
+    if executor not in ("process", "inline"):
+        raise fail("--executor must be 'process' or 'inline'")
+    start_django()
+    from vigil.pipeline.service import triage as run_triage
+    from vigil.pipeline.triage import TriageLocked
+
+    show_progress = not (quiet or as_json)
+    progress = Progress(
+        TextColumn("[bold]triage"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not show_progress,
+        transient=True,
+    )
+    with progress:
+        bar = progress.add_task("triage", total=None)
+
+        def on_progress(done: int, total: int) -> None:
+            progress.update(bar, completed=done, total=total)
+
+        try:
+            summary, stats = run_triage(
+                case,
+                path,
+                executor=executor,  # type: ignore[arg-type]
+                workers=workers,
+                max_depth=max_depth,
+                on_progress=on_progress,
+            )
+        except TriageLocked as error:
+            raise fail(str(error)) from None
+    document = summary_document(case, summary, stats)
+    if json_summary is not None:
+        json_summary.write_text(json.dumps(document, indent=2) + "\n")
+    if as_json:
+        print(json.dumps(document, indent=2))
+    elif not quiet:
+        print_summary(summary, stats)
+    if not summary.adds_up:
+        raise fail("the counts do not add up: enumerated != processed + failed", code=3)
+
+
+def summary_document(case: str, summary: SourceSummary, stats: RunStats) -> dict[str, Any]:
+    from vigil.web.cases.models import Item, Source
+
+    source = Source.objects.get(case__name=case, path=summary.path)
+    errors: dict[str, int] = {}
+    for code in Item.objects.filter(source=source, status="failed").values_list(
+        "error_code", flat=True
+    ):
+        errors[code or "unknown"] = errors.get(code or "unknown", 0) + 1
+    return {
+        "case": case,
+        "items": summary.enumerated,
+        "sources": [
+            {
+                "path": summary.path,
+                "kind": summary.kind,
+                "status": summary.status,
+                "enumerated": summary.enumerated,
+                "processed": summary.processed,
+                "failed": summary.failed,
+                "adds_up": summary.adds_up,
+                "already_complete": summary.already_complete,
+                "errors": dict(sorted(errors.items())),
+            }
+        ],
+        "run": {
+            "items_written": stats.items_written,
+            "resumed_pending": stats.resumed_pending,
+            "skipped_already_recorded": stats.skipped_recorded,
+            "bytes_read": stats.bytes_read,
+            "seconds": round(stats.seconds, 3),
+            "files_per_s": round(stats.items_written / stats.seconds, 1) if stats.seconds else None,
+        },
+    }
+
+
+def print_summary(summary: SourceSummary, stats: RunStats) -> None:
+    if summary.already_complete:
+        console.print(f"[yellow]Already triaged:[/yellow] {summary.path} (nothing added)")
+    table = Table(title="Triage summary", show_lines=False)
+    for column in ("source", "enumerated", "processed", "failed", "adds up"):
+        table.add_column(column, justify="left" if column == "source" else "right")
+    table.add_row(
+        summary.path,
+        f"{summary.enumerated:,}",
+        f"{summary.processed:,}",
+        f"{summary.failed:,}",
+        "[green]yes[/green]" if summary.adds_up else "[red]NO[/red]",
+    )
+    console.print(table)
+    if stats.seconds:
+        rate = stats.items_written / stats.seconds
+        console.print(
+            f"{stats.items_written:,} items in {stats.seconds:.1f} s ({rate:,.1f} files/s, "
+            f"{stats.bytes_read / 1e6 / stats.seconds:,.1f} MB/s read)"
+        )
+    if stats.resumed_pending or stats.skipped_recorded:
+        console.print(
+            f"Resumed: {stats.skipped_recorded:,} entries already recorded, "
+            f"{stats.resumed_pending:,} pending archive members picked up."
+        )

@@ -1,0 +1,38 @@
+"""`vigil verify --case NAME`: re-hash every stored copy of a case's content."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from vigil.cli.app import app, console, fail, start_django
+
+
+@app.command()
+def verify(
+    case: Annotated[str, typer.Option("--case", help="Case name")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+) -> None:
+    """Re-hash the stored copies of a case's items; any mismatch or missing copy exits 1."""
+    start_django()
+    from vigil.pipeline.service import instance_store
+    from vigil.store.verify import verify_case_blobs
+    from vigil.web.cases.models import Case
+
+    try:
+        case_row = Case.objects.get(name=case)
+    except Case.DoesNotExist:
+        raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    report = verify_case_blobs(case_row, instance_store())
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    else:
+        console.print(f"Checked {report.checked:,} stored copies ({report.bytes:,} bytes).")
+        for problem in report.problems:
+            console.print(f"[red]{problem.kind}[/red] {problem.sha256} {problem.detail}")
+        if report.ok:
+            console.print("[green]All stored copies match their SHA-256.[/green]")
+    if not report.ok:
+        raise typer.Exit(1)

@@ -1,0 +1,60 @@
+"""Triage as one call, for the CLI today and for background jobs later."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from vigil import config
+from vigil.core.entries import ArchiveLimits
+from vigil.pipeline.executors.base import Executor
+from vigil.pipeline.executors.inline import InlineExecutor
+from vigil.pipeline.executors.process import ProcessPoolExecutorAdapter
+from vigil.pipeline.tasks import WorkerConfig
+from vigil.pipeline.triage import RunStats, SourceSummary, TriageRun
+from vigil.store.evidence import EvidenceStore
+from vigil.web.cases.models import Case
+
+ExecutorName = Literal["inline", "process"]
+
+
+def instance_store(home: Path | None = None) -> EvidenceStore:
+    return EvidenceStore(config.store_root(home or config.vigil_home())).create()
+
+
+def make_executor_factory(
+    name: ExecutorName, worker_config: WorkerConfig, workers: int | None
+) -> Callable[[], Executor]:
+    if name == "inline":
+        return lambda: InlineExecutor(worker_config)
+    return lambda: ProcessPoolExecutorAdapter(worker_config, workers)
+
+
+def triage(
+    case_name: str,
+    path: Path,
+    *,
+    executor: ExecutorName = "process",
+    workers: int | None = None,
+    max_depth: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> tuple[SourceSummary, RunStats]:
+    home = config.vigil_home()
+    store = instance_store(home)
+    limits = ArchiveLimits()
+    if max_depth is not None:
+        limits = dataclasses.replace(limits, max_depth=max_depth)
+    worker_config = WorkerConfig(store_root=str(store.root), limits=limits)
+    case, _ = Case.objects.get_or_create(name=case_name)
+    run = TriageRun(
+        case,
+        path,
+        store,
+        make_executor_factory(executor, worker_config, workers),
+        lock_folder=home / "locks",
+        on_progress=on_progress,
+    )
+    summary = run.run()
+    return summary, run.stats

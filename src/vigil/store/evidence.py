@@ -1,0 +1,184 @@
+"""Content-addressed evidence store: one read-only copy of each distinct content, by SHA-256.
+
+Layout under the store root:
+    blobs/ab/cd/<sha256>        the stored copy, mode 0444
+    thumbs/ab/<sha256>-<n>.jpg  derived thumbnails (n = 0 for an image, keyframes 0.. for video)
+    tmp/<pid>-<random>          content being written; renamed into blobs/ once its hash is known
+
+Writes are idempotent: storing content that is already present keeps the existing copy, so a
+run that is killed and started again never stores anything twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO
+
+from vigil.core.hashing import Digests, MultiHasher
+
+READ_ONLY = 0o444
+
+
+class BlobTooLarge(Exception):
+    """The content grew past the limit given to the writer (a decompression bomb, usually)."""
+
+
+class EvidenceStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.blobs = self.root / "blobs"
+        self.thumbs = self.root / "thumbs"
+        self.tmp = self.root / "tmp"
+
+    def create(self) -> EvidenceStore:
+        for folder in (self.blobs, self.thumbs, self.tmp):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+    # -- blobs ---------------------------------------------------------------------------
+    def blob_path(self, sha256: str) -> Path:
+        return self.blobs / sha256[:2] / sha256[2:4] / sha256
+
+    def has_blob(self, sha256: str) -> bool:
+        return self.blob_path(sha256).is_file()
+
+    def open_blob(self, sha256: str) -> BinaryIO:
+        return open(self.blob_path(sha256), "rb")
+
+    def open_writer(self, max_bytes: int | None = None) -> BlobWriter:
+        return BlobWriter(self, max_bytes)
+
+    def put_bytes(self, data: bytes) -> Digests:
+        with self.open_writer() as writer:
+            writer.write(data)
+            return writer.commit()
+
+    # -- thumbnails ----------------------------------------------------------------------
+    def thumbnail_path(self, sha256: str, index: int = 0) -> Path:
+        return self.thumbs / sha256[:2] / f"{sha256}-{index}.jpg"
+
+    def put_thumbnail(self, sha256: str, index: int, jpeg: bytes) -> Path:
+        final = self.thumbnail_path(sha256, index)
+        if final.exists():
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._tmp_name()
+        tmp.write_bytes(jpeg)
+        os.chmod(tmp, READ_ONLY)
+        os.replace(tmp, final)
+        return final
+
+    # -- housekeeping --------------------------------------------------------------------
+    def _tmp_name(self) -> Path:
+        return self.tmp / f"{os.getpid()}-{secrets.token_hex(8)}"
+
+    def remove_stale_tmp(self) -> int:
+        """Deletes partial writes left by processes that no longer run (after a crash)."""
+        removed = 0
+        if not self.tmp.is_dir():
+            return 0
+        for entry in self.tmp.iterdir():
+            pid_text = entry.name.split("-", 1)[0]
+            if pid_text.isdigit() and _pid_alive(int(pid_text)):
+                continue
+            with contextlib.suppress(FileNotFoundError):
+                entry.unlink()
+                removed += 1
+        return removed
+
+    def sync(self) -> None:
+        """Flushes the store's file system to disk before the database records what it holds."""
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _syncfs is not None:
+                _syncfs(fd)
+            else:  # pragma: no cover - non-Linux
+                os.sync()
+        finally:
+            os.close(fd)
+
+
+class BlobWriter:
+    """Streams content into the store while hashing it; one pass, bounded by `max_bytes`."""
+
+    def __init__(self, store: EvidenceStore, max_bytes: int | None) -> None:
+        self._store = store
+        self._max_bytes = max_bytes
+        self._hasher = MultiHasher()
+        self._tmp = store._tmp_name()
+        self._file: BinaryIO | None = open(self._tmp, "xb")  # noqa: SIM115 - closed by commit/abort
+        self._committed: Digests | None = None
+
+    @property
+    def size(self) -> int:
+        return self._hasher.size
+
+    def write(self, chunk: bytes | memoryview) -> None:
+        assert self._file is not None, "writer already closed"
+        if self._max_bytes is not None and self._hasher.size + len(chunk) > self._max_bytes:
+            raise BlobTooLarge(f"content exceeds the limit of {self._max_bytes} bytes")
+        self._hasher.update(chunk)
+        self._file.write(chunk)
+
+    def commit(self) -> Digests:
+        """Moves the content to its SHA-256 address; keeps an existing copy if there is one."""
+        assert self._file is not None, "writer already closed"
+        self._file.close()
+        self._file = None
+        digests = self._hasher.digests()
+        final = self._store.blob_path(digests.sha256)
+        if final.exists():
+            self._tmp.unlink()
+        else:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(self._tmp, READ_ONLY)
+            os.replace(self._tmp, final)
+        self._committed = digests
+        return digests
+
+    def abort(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        with contextlib.suppress(FileNotFoundError):
+            self._tmp.unlink()
+
+    def __enter__(self) -> BlobWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self._committed is None:
+            self.abort()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _load_syncfs() -> Callable[[int], int] | None:
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        syncfs: Callable[[int], int] = libc.syncfs
+        return syncfs
+    except (OSError, AttributeError):  # pragma: no cover - non-Linux
+        return None
+
+
+_syncfs = _load_syncfs()

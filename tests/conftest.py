@@ -1,0 +1,45 @@
+"""Shared test set-up: an instance folder for in-process tests, personas for corpora.
+
+Django reads VIGIL_HOME once, when its settings are imported, so in-process tests share one
+instance per test session (each test uses its own case name); tests that need an instance of
+their own run the real `vigil` command in a subprocess with its own VIGIL_HOME.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+_SESSION_HOME = tempfile.mkdtemp(prefix="vigil-test-home-")
+os.environ["VIGIL_HOME"] = _SESSION_HOME
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.web.settings")
+
+# shared/ lies beside the repository, on a developer's machine and in CI alike.
+SHARED_DATA = Path(
+    os.environ.get("VIGIL_SHARED_DATA")
+    or Path(__file__).resolve().parents[2] / "shared" / "data" / "external"
+)
+
+
+@pytest.fixture(scope="session")
+def django_instance() -> Iterator[Path]:
+    from vigil.web.bootstrap import setup_django
+
+    setup_django()
+    yield Path(_SESSION_HOME)
+
+
+@pytest.fixture
+def case_name(request: pytest.FixtureRequest) -> str:
+    return f"case-{request.node.name}"[:190]
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"the shared external test data is missing at {SHARED_DATA}")
+    return SHARED_DATA

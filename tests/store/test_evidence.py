@@ -1,0 +1,55 @@
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from vigil.core.hashing import hash_bytes
+from vigil.store.evidence import BlobTooLarge, EvidenceStore
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> EvidenceStore:
+    return EvidenceStore(tmp_path / "store").create()
+
+
+def test_content_is_stored_at_its_sha256_read_only(store: EvidenceStore) -> None:
+    digests = store.put_bytes(b"evidence")
+    path = store.blob_path(digests.sha256)
+    assert digests == hash_bytes(b"evidence")
+    assert path.read_bytes() == b"evidence"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_identical_content_is_stored_once(store: EvidenceStore) -> None:
+    first = store.put_bytes(b"same")
+    inode = store.blob_path(first.sha256).stat().st_ino
+    second = store.put_bytes(b"same")
+    assert first == second
+    assert store.blob_path(second.sha256).stat().st_ino == inode
+    assert list(store.tmp.iterdir()) == []
+
+
+def test_a_writer_over_its_limit_leaves_nothing_behind(store: EvidenceStore) -> None:
+    with pytest.raises(BlobTooLarge), store.open_writer(max_bytes=10) as writer:
+        writer.write(b"0123456789")
+        writer.write(b"!")
+    assert list(store.tmp.iterdir()) == []
+    assert not any(store.blobs.rglob("*")) or all(p.is_dir() for p in store.blobs.rglob("*"))
+
+
+def test_partial_writes_of_dead_processes_are_removed(store: EvidenceStore) -> None:
+    stale = store.tmp / "999999999-deadbeef"
+    stale.write_bytes(b"half a file")
+    mine = store.tmp / f"{os.getpid()}-cafe"
+    mine.write_bytes(b"in progress")
+    assert store.remove_stale_tmp() == 1
+    assert not stale.exists()
+    assert mine.exists()
+
+
+def test_thumbnails_are_addressed_by_content_and_index(store: EvidenceStore) -> None:
+    sha = "ab" * 32
+    path = store.put_thumbnail(sha, 2, b"\xff\xd8jpeg")
+    assert path == store.thumbnail_path(sha, 2)
+    assert path.read_bytes() == b"\xff\xd8jpeg"
