@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
 
@@ -113,8 +114,10 @@ def oriented_jpeg(orientation: int = 6, width: int = 120, height: int = 60) -> b
     return encode(image, "JPEG", quality=95, exif=exif.tobytes())
 
 
-def truncated_jpeg(width: int = 320, height: int = 240, keep: float = 0.6) -> bytes:
-    data = photo_jpeg(width, height)
+def truncated_jpeg(
+    width: int = 320, height: int = 240, keep: float = 0.6, exif: Image.Exif | None = None
+) -> bytes:
+    data = photo_jpeg(width, height, exif=exif)
     return data[: int(len(data) * keep)]
 
 
@@ -126,6 +129,14 @@ def png_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     return (
         b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", ihdr) + _chunk(b"IDAT", idat) + _chunk(b"IEND", b"")
     )
+
+
+def png_with_exif_after_pixels(width: int = 64, height: int = 48) -> bytes:
+    """A PNG whose eXIf chunk follows IDAT (allowed by the spec; readers must decode first)."""
+    exif = photo_exif().tobytes()
+    plain = encode(photo_pixels(width, height), "PNG")
+    iend = plain.rindex(b"IEND") - 4
+    return plain[:iend] + _chunk(b"eXIf", exif.removeprefix(b"Exif\x00\x00")) + plain[iend:]
 
 
 def _chunk(kind: bytes, payload: bytes) -> bytes:
@@ -164,7 +175,7 @@ def malformed_exif_jpeg(kind: str) -> bytes:
 Entry = tuple[int, int, int, int | bytes]
 
 
-def _tiff(entries: list[Entry], next_ifd: int, tail: bytes = b"") -> bytes:
+def _tiff(entries: Sequence[Entry], next_ifd: int, tail: bytes = b"") -> bytes:
     """Little-endian TIFF header and one IFD at offset 8; values of up to 4 bytes go inline."""
     body = struct.pack("<H", len(entries))
     for tag, typ, count, value in entries:
@@ -175,10 +186,17 @@ def _tiff(entries: list[Entry], next_ifd: int, tail: bytes = b"") -> bytes:
 
 def _wrong_types_tiff() -> bytes:
     # IFD0 at 8 with 3 entries = 2 + 36 + 4 bytes, so the Exif IFD follows at 50 and
-    # the GPS IFD (1 entry: 2 + 12 + 4) at 50 + 18 = 68; the rational sits at 86.
+    # the GPS IFD (2 + 12 + 4 later) at 68; that one holds 2 entries, so the rational is at 98.
     ifd0 = [(0x010F, 3, 1, 7), (0x8769, 4, 1, 50), (0x8825, 4, 1, 68)]
-    exif_ifd = struct.pack("<H", 1) + struct.pack("<HHII", 0x9003, 5, 1, 86) + b"\x00" * 4
-    gps_ifd = struct.pack("<H", 1) + struct.pack("<HHI", 2, 2, 4) + b"abc\x00" + b"\x00" * 4
+    exif_ifd = struct.pack("<H", 1) + struct.pack("<HHII", 0x9003, 5, 1, 98) + b"\x00" * 4
+    gps_ifd = (
+        struct.pack("<H", 2)
+        + struct.pack("<HHI", 1, 2, 2)
+        + b"N\x00\x00\x00"
+        + struct.pack("<HHI", 2, 2, 4)
+        + b"abc\x00"
+        + b"\x00" * 4
+    )
     rational = struct.pack("<II", 1, 0)
     return _tiff(ifd0, next_ifd=0, tail=exif_ifd + gps_ifd + rational)
 
@@ -191,16 +209,28 @@ def gps_jpeg(gps: dict[int, object]) -> bytes:
 
 
 def write_video(
-    path: Path, *, seconds: float = 2.0, fps: int = 25, size: tuple[int, int] = (64, 48)
+    path: Path,
+    *,
+    seconds: float = 2.0,
+    fps: int = 25,
+    size: tuple[int, int] = (64, 48),
+    rotation: int | None = None,
+    red_left_half: bool = False,
 ) -> Path:
     """An MPEG-4 Part 2 clip in MP4 with a square sweeping across a gradient; a keyframe every
-    half second so keyframe sampling has something to choose from."""
+    half second so keyframe sampling has something to choose from. `rotation` writes a display
+    matrix (degrees counter-clockwise, as phones do: -90 = show turned 90° clockwise);
+    `red_left_half` paints the stored left half red to tell which way a thumbnail was turned."""
     width, height = size
     with av.open(str(path), mode="w") as container:
         stream = container.add_stream("mpeg4", rate=fps)
         stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
         stream.codec_context.gop_size = max(fps // 2, 1)
-        background = np.asarray(photo_pixels(width, height))
+        if rotation is not None:
+            stream.set_display_rotation(rotation)
+        background = np.asarray(photo_pixels(width, height)).copy()
+        if red_left_half:
+            background[:, : width // 2] = (255, 0, 0)
         frames = round(seconds * fps)
         for index in range(frames):
             pixels = background.copy()
