@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import (
@@ -20,7 +20,9 @@ from rich.progress import (
 from rich.table import Table
 
 from vigil.cli.app import app, console, fail, start_django
-from vigil.pipeline.triage import RunStats, SourceSummary
+
+if TYPE_CHECKING:  # the models load only once Django is set up
+    from vigil.pipeline.triage import RunStats, SourceSummary
 
 
 class RateColumn(TextColumn):

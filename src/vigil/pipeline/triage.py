@@ -372,7 +372,17 @@ class TriageRun:
             )
         else:
             issues = list(work.issues) + occurrence + content
-            item = Item(pk=work.item_id, blob_id=work.sha256)
+            # Only the outcome is updated; the rest is set so that members can name it parent.
+            item = Item(
+                pk=work.item_id,
+                case=self.case,
+                source=self.source,
+                blob_id=work.sha256,
+                origin=work.origin,
+                origin_hash=work.origin_hash,
+                depth=work.depth,
+                name=work.name,
+            )
         _set_outcome(
             item,
             issues,
