@@ -31,7 +31,7 @@ def _as_unprivileged(function: Callable[[], Any]) -> Any:
             os.setgid(NOBODY)
             os.setuid(NOBODY)
             payload = pickle.dumps(function())
-        except BaseException as error:  # noqa: BLE001 - reported to the parent
+        except BaseException as error:  # reported to the parent
             payload = pickle.dumps(error)
         with os.fdopen(writer, "wb") as out:
             out.write(payload)
@@ -98,5 +98,3 @@ def test_a_file_swapped_for_a_link_after_listing_is_not_followed(tmp_path: Path)
     result = ingest(task, WorkerConfig(store_root=str(store.root)))
     assert result.digests is None
     assert result.issues[0].code == "unreadable_file"
-
-
