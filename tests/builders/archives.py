@@ -1,8 +1,9 @@
 """Builds the bad-input archives of the design ("Bad input to test"), one small file each.
 
-Every builder writes into `folder` (created if missing) and returns the Path it wrote. The
-content is generated text or zeros, never real material. Constants below name what the tests
-assert against.
+Every builder writes into `folder` (created if missing) and returns the Path it wrote
+(`build_7z_symlinks` also leaves the small tree it archived in `folder/7z-stage`). The content
+is generated text or zeros, never real material. Constants below name what the tests assert
+against.
 """
 
 from __future__ import annotations
@@ -199,8 +200,8 @@ def build_encrypted_zip(folder: Path) -> Path:
     reader sees of a password-protected zip (stdlib cannot encrypt)."""
     path = _ready(folder, "encrypted.zip")
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in ENCRYPTED_MEMBERS.items():
-            archive.writestr(name, data)
+        for name, content in ENCRYPTED_MEMBERS.items():
+            archive.writestr(name, content)
     data = bytearray(path.read_bytes())
     for signature, flag_offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
         position = data.find(signature)

@@ -38,8 +38,18 @@ def test_init_creates_the_database_and_the_store(tmp_path: Path) -> None:
 def test_triage_writes_a_json_summary_whose_counts_add_up(tmp_path: Path) -> None:
     seizure = build_mixed_seizure(tmp_path / "seizure")
     summary_file = tmp_path / "summary.json"
-    vigil(tmp_path / "home", "triage", str(seizure.root), "--case", "op", "--workers", "2",
-          "--quiet", "--json-summary", str(summary_file))
+    vigil(
+        tmp_path / "home",
+        "triage",
+        str(seizure.root),
+        "--case",
+        "op",
+        "--workers",
+        "2",
+        "--quiet",
+        "--json-summary",
+        str(summary_file),
+    )
     summary = json.loads(summary_file.read_text())
     source = summary["sources"][0]
     assert summary["items"] == seizure.expected_items
@@ -110,8 +120,9 @@ def test_an_unknown_case_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
-    result = vigil(tmp_path / "home", "triage", str(tmp_path / "absent"), "--case", "x",
-                   check=False)
+    result = vigil(
+        tmp_path / "home", "triage", str(tmp_path / "absent"), "--case", "x", check=False
+    )
     assert result.returncode == 2
     assert "does not exist" in result.stderr
 
@@ -120,7 +131,9 @@ def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "vigil.cli.main", "cases"],
         env={**os.environ, "VIGIL_HOME": str(tmp_path / "h"), "VIGIL_DEBUG": "maybe"},
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "VIGIL_DEBUG" in result.stderr

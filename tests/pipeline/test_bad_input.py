@@ -118,3 +118,19 @@ def test_failed_items_say_why_in_plain_words(tmp_path: Path, case_name: str) -> 
     assert item.blob_id is not None, "a corrupt image is still hashed and stored"
     message = next(i["message"] for i in item.issues if i["code"] == "image_corrupt")
     assert len(message) > 20
+
+
+def test_a_compressed_single_file_is_named_after_the_archive(
+    tmp_path: Path, case_name: str
+) -> None:
+    import lzma
+
+    from vigil.pipeline.service import triage
+    from vigil.web.cases.models import Item
+
+    root = tmp_path / "seizure"
+    root.mkdir()
+    (root / "ledger.csv.xz").write_bytes(lzma.compress(b"date,amount\n2026-01-01,100\n"))
+    triage(case_name, root, executor="inline")
+    member = Item.objects.get(case__name=case_name, depth=1)
+    assert member.path == "ledger.csv.xz!/ledger.csv"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import random
 import shutil
@@ -124,7 +125,8 @@ def test_a_nested_zip_lists_every_member_and_stores_each_content(
     for name, data in build.NESTED_OUTER.items():
         assert content(store, members[name]) == data
         assert members[name].declared_size == len(data)
-    assert content(store, members["nested/inner.zip"]) == build.zip_bytes(build.NESTED_INNER)
+    with zipfile.ZipFile(io.BytesIO(content(store, members["nested/inner.zip"]))) as inner:
+        assert {name: inner.read(name) for name in inner.namelist()} == build.NESTED_INNER
     assert_counts_add_up(expansion)
 
 
@@ -173,7 +175,7 @@ def test_a_gzip_header_time_is_kept_as_utc(expand: Expand, inbox: Path) -> None:
 
 
 def test_a_stored_blob_without_suffix_takes_the_name_gzip_recorded(
-    expand: Expand, inbox: Path, store: EvidenceStore
+    expand: Expand, inbox: Path
 ) -> None:
     blob_like = inbox / "0123abcd"
     shutil.copy(build.build_plain_gz(inbox), blob_like)
@@ -251,7 +253,7 @@ def test_overlapping_zip_entries_are_refused_but_other_members_kept(
     assert content(store, members[0]) == b"an ordinary member before the kernel\n"
     for kernel in members[1:]:
         assert "overlapping_entries" in codes(kernel) and kernel.digests is None
-    assert len(list(store.blobs.rglob("*.*"))) == 0  # nothing but the readme was stored
+    assert len([p for p in store.blobs.rglob("*") if p.is_file()]) == 1  # the readme only
     assert_counts_add_up(expansion)
 
 

@@ -57,7 +57,11 @@ def ingest(task: IngestTask, config: WorkerConfig) -> IngestResult:
     if file_type.label in ARCHIVE_FORMATS:
         if task.depth < config.limits.max_depth:
             result.expansion = expand_archive(
-                store.blob_path(sha256), file_type.label, store, config.limits
+                store.blob_path(sha256),
+                file_type.label,
+                store,
+                config.limits,
+                display_name=task.name,
             )
         else:
             result.issues.append(

@@ -73,16 +73,19 @@ def expand_archive(
     store: EvidenceStore,
     limits: ArchiveLimits,
     password_free_only: bool = True,
+    display_name: str | None = None,
 ) -> ArchiveExpansion:
     """Lists the members of the archive at `path` and streams their content into `store`.
 
     `fmt` is one of ARCHIVE_FORMATS. Vigil never tries passwords: encrypted content is listed
-    and reported, never guessed at (`password_free_only` must stay True)."""
+    and reported, never guessed at (`password_free_only` must stay True). `display_name` is the
+    archive's name in the seizure, for a stored copy whose own file name is its SHA-256."""
     if fmt not in ARCHIVE_FORMATS:
         raise ValueError(f"not an archive format: {fmt!r}")
     if not password_free_only:
         raise NotImplementedError("Vigil does not try passwords on encrypted archives")
     collector = _Collector(fmt, store, limits)
+    collector.display_name = display_name
     try:
         _EXPANDERS.get(fmt, _expand_compressed)(Path(path), fmt, collector)
     except OSError as error:  # the archive file itself could not be opened or read
@@ -188,6 +191,7 @@ class _Collector:
         self.limits = limits
         self.stored_bytes = 0
         self.total_exceeded = False
+        self.display_name: str | None = None
         self._names: set[str] = set()
         self._folded: set[str] = set()
 
@@ -811,7 +815,7 @@ def _is_tar_header(block: bytes) -> bool:
 
 
 def _expand_single(path: Path, fmt: str, collector: _Collector, compressed_size: int) -> None:
-    name, times = _single_member_name(path, fmt)
+    name, times = _single_member_name(path, fmt, collector.display_name)
     entry = collector.add(name, "file", None, times)
     stream = _open_decompressed(path, fmt)
     try:
@@ -824,15 +828,18 @@ def _expand_single(path: Path, fmt: str, collector: _Collector, compressed_size:
         stream.close()
 
 
-def _single_member_name(path: Path, fmt: str) -> tuple[str | bytes, dict[str, str]]:
+def _single_member_name(
+    path: Path, fmt: str, display_name: str | None = None
+) -> tuple[str | bytes, dict[str, str]]:
     """The archive's name without its suffix; failing that (a stored blob has none), the
     original name a gzip header records, else the file name as it is."""
     suffix = _COMPRESSED_SUFFIX[fmt]
     original, mtime = _gzip_header(path) if fmt == "gzip" else (None, 0)
     times = {"modified": iso} if mtime and (iso := _iso_utc(mtime)) else {}
-    if path.name.lower().endswith(suffix) and len(path.name) > len(suffix):
-        return path.name[: -len(suffix)], times
-    return (original or path.name), times
+    name = (display_name or path.name).rsplit("/", 1)[-1]
+    if name.lower().endswith(suffix) and len(name) > len(suffix):
+        return name[: -len(suffix)], times
+    return (original or name), times
 
 
 def _gzip_header(path: Path) -> tuple[bytes | None, int]:
