@@ -6,11 +6,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from vigil.analyzers.base import Analyzer
+from vigil.analyzers.builtin import BUILTIN_ANALYZERS
+from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
+from vigil.analyzers.file_type.analyzer import FileTypeAnalyzer
+from vigil.analyzers.hashes.analyzer import HashesAnalyzer
 from vigil.core import filetype
 from vigil.core.hashing import Digests
 from vigil.core.issues import Issue
-from vigil.media.image import analyze_image
-from vigil.media.video import analyze_video
 from vigil.pipeline.tasks import ContentFacts, IngestResult, IngestTask, WorkerConfig
 from vigil.sources.archives import ARCHIVE_FORMATS, expand_archive
 from vigil.store.evidence import EvidenceStore
@@ -42,7 +45,7 @@ def ingest(task: IngestTask, config: WorkerConfig) -> IngestResult:
     result = IngestResult(
         task.key,
         digests,
-        analyze_content(store, sha256, file_type, data, config),
+        analyze_content(store, sha256, file_type, data, config, task.name),
         extension_mismatch=filetype.extension_disagrees(task.name, file_type),
         issues=issues,
     )
@@ -80,52 +83,68 @@ def analyze_content(
     file_type: filetype.FileType,
     data: bytes | None,
     config: WorkerConfig,
+    name: str = "",
 ) -> ContentFacts:
+    """Runs Vigil's own triage steps for the content's family (image or video metadata)."""
     facts = ContentFacts(file_type.label, file_type.mime, file_type.family)
-    if file_type.family == "image":
-        _add_image_facts(
-            facts, data if data is not None else store.blob_path(sha256), store, sha256, config
+    steps = [_step_record(step, {}) for step in _READ_PASS_STEPS]
+    for step in _triage_steps(file_type.family):
+        parameters = _step_parameters(step, config)
+        ctx = AnalyzerContext(
+            sha256=sha256,
+            family=file_type.family,
+            type_label=file_type.label,
+            name=name,
+            data=data,
+            path=store.blob_path(sha256),
+            parameters=parameters,
         )
-    elif file_type.family == "video":
-        _add_video_facts(facts, store.blob_path(sha256), store, sha256, config)
+        try:
+            step().analyze(ctx)
+        except Exception as error:  # a bug in one step must not lose the item
+            ctx.error("internal_error", f"{step.name} failed: {type(error).__name__}: {error}")
+        _merge(facts, ctx.output, store, sha256)
+        steps.append(_step_record(step, parameters))
+    facts.media["steps"] = steps
     return facts
 
 
-def _add_image_facts(
-    facts: ContentFacts,
-    content: bytes | Path,
-    store: EvidenceStore,
-    sha256: str,
-    config: WorkerConfig,
-) -> None:
-    image = analyze_image(content, max_pixels=config.max_pixels, thumb_size=config.thumb_size)
-    facts.width, facts.height = image.width, image.height
-    facts.pdq, facts.pdq_quality = image.pdq, image.pdq_quality
-    facts.media = {"format": image.format, "mode": image.mode, "frames": image.frames}
-    if image.exif:
-        facts.media["exif"] = image.exif
-    facts.issues.extend(image.issues)
-    if image.thumbnail_jpeg:
-        store.put_thumbnail(sha256, 0, image.thumbnail_jpeg)
-        facts.thumbnails = 1
+_READ_PASS_STEPS: tuple[type[Analyzer], ...] = (HashesAnalyzer, FileTypeAnalyzer)
+_COLUMNS = ("width", "height", "duration_s", "pdq", "pdq_quality")
 
 
-def _add_video_facts(
-    facts: ContentFacts, path: Path, store: EvidenceStore, sha256: str, config: WorkerConfig
-) -> None:
-    video = analyze_video(path, keyframes=config.video_keyframes, thumb_size=config.thumb_size)
-    facts.width, facts.height, facts.duration_s = video.width, video.height, video.duration_s
-    facts.media = {
-        "codec": video.codec,
-        "container": video.container,
-        "fps": video.fps,
-        "has_audio": video.has_audio,
-        "keyframe_times": video.keyframe_times,
+def _triage_steps(family: str) -> list[type[Analyzer]]:
+    # Only Vigil's own non-AI steps run in triage; every other tool runs under governance.
+    return [
+        step
+        for step in BUILTIN_ANALYZERS
+        if step.triage_step and step not in _READ_PASS_STEPS and family in step.accepted_families()
+    ]
+
+
+def _step_parameters(step: type[Analyzer], config: WorkerConfig) -> dict[str, object]:
+    overrides: dict[str, object] = {
+        "max_pixels": config.max_pixels,
+        "thumb_size": config.thumb_size,
+        "keyframes": config.video_keyframes,
     }
-    facts.issues.extend(video.issues)
-    for index, jpeg in enumerate(video.keyframe_thumbnails):
+    return {key: overrides.get(key, value) for key, value in step.parameters.items()}
+
+
+def _step_record(step: type[Analyzer], parameters: dict[str, object]) -> dict[str, object]:
+    return {"tool": step.name, "version": step.version, "parameters": parameters}
+
+
+def _merge(facts: ContentFacts, output: AnalyzerOutput, store: EvidenceStore, sha256: str) -> None:
+    for key, value in output.facts.items():
+        if key in _COLUMNS:
+            setattr(facts, key, value)
+        else:
+            facts.media[key] = value
+    for index, jpeg in sorted(output.derived.items()):
         store.put_thumbnail(sha256, index, jpeg)
-    facts.thumbnails = len(video.keyframe_thumbnails)
+    facts.thumbnails = max(facts.thumbnails, len(output.derived))
+    facts.issues.extend(output.issues)
 
 
 def _store_source_file(
