@@ -1,7 +1,11 @@
-"""URL routes; the review app (a later issue) adds its views here."""
+"""URL routes: the REST API now; the review app (a later issue) adds its views here."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from vigil.web.api.api import api
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("api/v1/", api.urls),
+]

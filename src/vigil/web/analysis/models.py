@@ -18,6 +18,7 @@ class AnalysisRun(models.Model):
     """One run of one tool over (part of) a case: the unit of provenance and of legal basis."""
 
     class Status(models.TextChoices):
+        QUEUED = "queued"  # accepted by the gate (web or API), waiting for a worker
         RUNNING = "running"
         COMPLETE = "complete"
         FAILED = "failed"
@@ -33,6 +34,10 @@ class AnalysisRun(models.Model):
     necessity = models.TextField(blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.RUNNING)
     items_analyzed = models.IntegerField(default=0)
+    items_failed = models.IntegerField(default=0)
+    issues = models.JSONField(
+        default=list, blank=True, help_text="Per-content errors (first 1,000), never content"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

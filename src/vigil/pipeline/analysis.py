@@ -1,0 +1,213 @@
+"""Runs one governed tool over a case: gate first, then every matching content once, with each
+AI output stored as a Suggestion carrying its full provenance.
+
+Workers run the analyzer on the stored copy and return its output; only this coordinator
+writes the database, in batches, like triage.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from vigil.analyzers.base import Analyzer
+from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
+from vigil.analyzers.registry import default_registry
+from vigil.core.issues import Issue
+from vigil.store.evidence import EvidenceStore
+from vigil.web.analysis.models import AnalysisRun, Suggestion
+from vigil.web.cases.models import Blob, Case, Item
+
+BATCH = 200
+MAX_RECORDED_ISSUES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisTask:
+    tool: str
+    sha256: str
+    family: str
+    type_label: str
+    store_root: str
+    parameters: dict[str, Any]
+
+
+def run_analyzer(task: AnalysisTask) -> AnalyzerOutput:
+    """Pure: the stored copy in, the analyzer's output back. Never touches the database."""
+    analyzer = default_registry().get(task.tool)
+    store = EvidenceStore(Path(task.store_root))
+    ctx = AnalyzerContext(
+        sha256=task.sha256,
+        family=task.family,
+        type_label=task.type_label,
+        path=store.blob_path(task.sha256),
+        parameters=task.parameters,
+    )
+    try:
+        analyzer().analyze(ctx)
+    except Exception as error:  # one bad file must not stop the run
+        ctx.output.issues.append(
+            Issue.error("internal_error", f"{task.tool} failed: {type(error).__name__}: {error}")
+        )
+    return ctx.output
+
+
+@dataclass(slots=True)
+class AnalysisSummary:
+    run_id: str
+    tool: str
+    analyzed: int
+    suggestions: int
+    failed: int
+    issues: list[dict[str, str]] = field(default_factory=list)
+
+
+def start_run(
+    case: Case,
+    analyzer: type[Analyzer],
+    *,
+    actor: str,
+    legal_basis: str = "",
+    necessity: str = "",
+    status: str = AnalysisRun.Status.RUNNING,
+) -> AnalysisRun:
+    model = analyzer.model()
+    return AnalysisRun.objects.create(
+        case=case,
+        tool=analyzer.name,
+        tool_version=analyzer.version,
+        model_digest=model.digest if model else "",
+        parameters=dict(analyzer.parameters),
+        started_by=actor,
+        legal_basis=legal_basis,
+        necessity=necessity,
+        status=status,
+    )
+
+
+def execute_run(
+    run: AnalysisRun,
+    store: EvidenceStore,
+    *,
+    workers: int | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> AnalysisSummary:
+    analyzer = default_registry().get(run.tool)
+    blobs = _blobs_for(run.case, analyzer)
+    total = blobs.count()
+    first_items = dict(
+        Item.objects.filter(case=run.case, blob__in=blobs.values("sha256"))
+        .values("blob_id")
+        .annotate(first=Min("id"))
+        .values_list("blob_id", "first")
+    )
+    pending: list[tuple[AnalysisTask, AnalyzerOutput]] = []
+    summary = AnalysisSummary(str(run.run_id), run.tool, 0, 0, 0)
+    for task, output in _execute(_tasks(run, blobs, store), workers):
+        pending.append((task, output))
+        if len(pending) >= BATCH:
+            _save(run, pending, first_items, summary)
+            pending = []
+        if on_progress:
+            on_progress(summary.analyzed + len(pending), total)
+    _save(run, pending, first_items, summary)
+    AnalysisRun.objects.filter(pk=run.pk).update(
+        status=AnalysisRun.Status.COMPLETE,
+        items_analyzed=summary.analyzed,
+        items_failed=summary.failed,
+        issues=summary.issues[:MAX_RECORDED_ISSUES],
+        finished_at=timezone.now(),
+    )
+    return summary
+
+
+def _blobs_for(case: Case, analyzer: type[Analyzer]) -> Any:
+    return (
+        Blob.objects.filter(
+            items__case=case, analyzed=True, family__in=analyzer.accepted_families()
+        )
+        .distinct()
+        .order_by("sha256")
+    )
+
+
+def _tasks(run: AnalysisRun, blobs: Any, store: EvidenceStore) -> Iterator[AnalysisTask]:
+    for sha256, family, type_label in blobs.values_list("sha256", "family", "type_label"):
+        yield AnalysisTask(run.tool, sha256, family, type_label, str(store.root), run.parameters)
+
+
+def _execute(
+    tasks: Iterator[AnalysisTask], workers: int | None
+) -> Iterator[tuple[AnalysisTask, AnalyzerOutput]]:
+    count = workers or os.cpu_count() or 1
+    if count == 1:
+        for task in tasks:
+            yield task, run_analyzer(task)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        inflight: dict[Future[AnalyzerOutput], AnalysisTask] = {}
+        exhausted = False
+        while inflight or not exhausted:
+            while not exhausted and len(inflight) < count * 4:
+                upcoming = next(tasks, None)
+                if upcoming is None:
+                    exhausted = True
+                    break
+                inflight[pool.submit(run_analyzer, upcoming)] = upcoming
+            if not inflight:
+                break
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            for future in done:
+                task = inflight.pop(future)
+                try:
+                    yield task, future.result()
+                except Exception as error:  # a crashed worker: the content says so
+                    failed = AnalyzerOutput()
+                    failed.issues.append(Issue.error("worker_crashed", str(error)))
+                    yield task, failed
+
+
+def _save(
+    run: AnalysisRun,
+    batch: list[tuple[AnalysisTask, AnalyzerOutput]],
+    first_items: dict[str, int],
+    summary: AnalysisSummary,
+) -> None:
+    suggestions = [
+        Suggestion(
+            run=run,
+            case_id=run.case_id,
+            blob_id=task.sha256,
+            item_id=first_items.get(task.sha256),
+            tool=run.tool,
+            tool_version=run.tool_version,
+            model_digest=run.model_digest,
+            parameters=run.parameters,
+            label=out.label,
+            confidence=out.confidence,
+            data=out.data,
+        )
+        for task, output in batch
+        for out in output.suggestions
+    ]
+    with transaction.atomic():
+        Suggestion.objects.bulk_create(suggestions)
+    summary.analyzed += len(batch)
+    summary.suggestions += len(suggestions)
+    for task, output in batch:
+        errors = [issue for issue in output.issues if issue.severity == "error"]
+        if errors:
+            summary.failed += 1
+        if len(summary.issues) < MAX_RECORDED_ISSUES:
+            summary.issues += [{"sha256": task.sha256, **issue.as_dict()} for issue in errors]
