@@ -119,7 +119,8 @@ def test_a_high_risk_tool_runs_only_after_two_approvals_and_with_a_legal_basis(
         "--json",
     )
     summary = json.loads(ran.stdout)
-    assert summary["analyzed"] == 3 and summary["suggestions"] >= 1
+    assert summary["analyzed"] == 3 and summary["failed"] == 0
+    assert summary["suggestions"] >= 1
 
     listed = json.loads(vigil(instance, "suggestions", "--case", "op", "--json").stdout)
     first = listed[0]

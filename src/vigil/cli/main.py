@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from vigil.cli import cases, demo, init, items, triage, verify  # noqa: F401 - registers verbs
+from vigil.cli import (  # noqa: F401 - each import registers its verbs
+    analyze,
+    audit,
+    cases,
+    demo,
+    init,
+    items,
+    token,
+    tools,
+    triage,
+    user,
+    verify,
+)
 from vigil.cli.app import app
 
 

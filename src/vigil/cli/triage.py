@@ -64,6 +64,7 @@ def triage(
     if executor not in ("process", "inline"):
         raise fail("--executor must be 'process' or 'inline'")
     start_django()
+    from vigil.audit.log import cli_actor
     from vigil.pipeline.service import triage as run_triage
     from vigil.pipeline.triage import TriageLocked
 
@@ -95,6 +96,7 @@ def triage(
                 workers=workers,
                 max_depth=max_depth,
                 on_progress=on_progress,
+                actor=cli_actor(),
             )
         except TriageLocked as error:
             raise fail(str(error)) from None

@@ -17,6 +17,7 @@ def verify(
 ) -> None:
     """Re-hash the stored copies of a case's items; any mismatch or missing copy exits 1."""
     start_django()
+    from vigil.audit.log import cli_actor, record
     from vigil.pipeline.service import instance_store
     from vigil.store.verify import verify_case_blobs
     from vigil.web.cases.models import Case
@@ -26,6 +27,17 @@ def verify(
     except Case.DoesNotExist:
         raise fail(f"no case named {case!r} (see `vigil cases`)") from None
     report = verify_case_blobs(case_row, instance_store())
+    record(
+        "verify.case",
+        actor=cli_actor(),
+        outcome="ok" if report.ok else "failed",
+        case_name=case,
+        details={
+            "checked": report.checked,
+            "bytes": report.bytes,
+            "problems": len(report.problems),
+        },
+    )
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     else:

@@ -11,7 +11,6 @@ import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.db import transaction
@@ -19,45 +18,16 @@ from django.db.models import Min
 from django.utils import timezone
 
 from vigil.analyzers.base import Analyzer
-from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
+from vigil.analyzers.context import AnalyzerOutput
 from vigil.analyzers.registry import default_registry
 from vigil.core.issues import Issue
+from vigil.pipeline.analysis_worker import AnalysisTask, run_analyzer
 from vigil.store.evidence import EvidenceStore
 from vigil.web.analysis.models import AnalysisRun, Suggestion
 from vigil.web.cases.models import Blob, Case, Item
 
 BATCH = 200
 MAX_RECORDED_ISSUES = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class AnalysisTask:
-    tool: str
-    sha256: str
-    family: str
-    type_label: str
-    store_root: str
-    parameters: dict[str, Any]
-
-
-def run_analyzer(task: AnalysisTask) -> AnalyzerOutput:
-    """Pure: the stored copy in, the analyzer's output back. Never touches the database."""
-    analyzer = default_registry().get(task.tool)
-    store = EvidenceStore(Path(task.store_root))
-    ctx = AnalyzerContext(
-        sha256=task.sha256,
-        family=task.family,
-        type_label=task.type_label,
-        path=store.blob_path(task.sha256),
-        parameters=task.parameters,
-    )
-    try:
-        analyzer().analyze(ctx)
-    except Exception as error:  # one bad file must not stop the run
-        ctx.output.issues.append(
-            Issue.error("internal_error", f"{task.tool} failed: {type(error).__name__}: {error}")
-        )
-    return ctx.output
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from vigil import config
+from vigil.audit.log import record
 from vigil.core.entries import ArchiveLimits
 from vigil.pipeline.executors.base import Executor
 from vigil.pipeline.executors.inline import InlineExecutor
@@ -40,6 +41,7 @@ def triage(
     workers: int | None = None,
     max_depth: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    actor: str = "system",
 ) -> tuple[SourceSummary, RunStats]:
     home = config.vigil_home()
     store = instance_store(home)
@@ -56,5 +58,21 @@ def triage(
         lock_folder=home / "locks",
         on_progress=on_progress,
     )
-    summary = run.run()
+    source = {"source": str(run.root)}
+    record("triage.start", actor=actor, case_name=case_name, details=source)
+    try:
+        summary = run.run()
+    except Exception as error:
+        failure = {**source, "error": type(error).__name__}
+        record("triage.finish", actor=actor, outcome="failed", case_name=case_name, details=failure)
+        raise
+    counts = {
+        "status": summary.status,
+        "enumerated": summary.enumerated,
+        "processed": summary.processed,
+        "failed": summary.failed,
+        "already_complete": summary.already_complete,
+        "items_written": run.stats.items_written,
+    }
+    record("triage.finish", actor=actor, case_name=case_name, details={**source, **counts})
     return summary, run.stats

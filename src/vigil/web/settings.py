@@ -35,6 +35,11 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "vigil.web.cases",
+    "vigil.web.analysis",
+    "vigil.web.api",
+    "vigil.web.audit",
+    "vigil.web.accounts",
+    "vigil.web.governance",
 ]
 
 MIDDLEWARE: list[str] = []

@@ -1,0 +1,1 @@
+"""Agencies, their members and the roles they hold."""
