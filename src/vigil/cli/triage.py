@@ -106,7 +106,7 @@ def triage(
     if as_json:
         print(json.dumps(document, indent=2))
     elif not quiet:
-        print_summary(summary, stats)
+        print_summary(summary, stats, document["sources"][0]["errors"])
     if not summary.adds_up:
         raise fail("the counts do not add up: enumerated != processed + failed", code=3)
 
@@ -147,7 +147,7 @@ def summary_document(case: str, summary: SourceSummary, stats: RunStats) -> dict
     }
 
 
-def print_summary(summary: SourceSummary, stats: RunStats) -> None:
+def print_summary(summary: SourceSummary, stats: RunStats, errors: dict[str, int]) -> None:
     if summary.already_complete:
         console.print(f"[yellow]Already triaged:[/yellow] {summary.path} (nothing added)")
     table = Table(title="Triage summary", show_lines=False)
@@ -167,6 +167,9 @@ def print_summary(summary: SourceSummary, stats: RunStats) -> None:
             f"{stats.items_written:,} items in {stats.seconds:.1f} s ({rate:,.1f} files/s, "
             f"{stats.bytes_read / 1e6 / stats.seconds:,.1f} MB/s read)"
         )
+    if errors:
+        listed = ", ".join(f"{code} {count:,}" for code, count in errors.items())
+        console.print(f"Failed items by reason: {listed} (`vigil items --status failed`).")
     if stats.resumed_pending or stats.skipped_recorded:
         console.print(
             f"Resumed: {stats.skipped_recorded:,} entries already recorded, "

@@ -111,3 +111,12 @@ def test_an_unapproved_tool_is_refused_then_queued_once_approved_with_a_legal_ba
         content_type="application/json",
     )
     assert decision.status_code == 201
+
+
+def test_the_openapi_schema_is_served_and_no_cdn_docs_page_is(
+    agency_with_people: dict[str, Any],
+) -> None:
+    schema = _client(agency_with_people["token"]).get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/cases/{case}/analyses" in schema.json()["paths"]
+    assert _client(agency_with_people["token"]).get("/api/v1/docs").status_code == 404

@@ -1,4 +1,4 @@
-"""The REST API (django-ninja, OpenAPI at /api/v1/docs): tools, governed analysis runs,
+"""The REST API (django-ninja, OpenAPI schema at /api/v1/openapi.json): tools, governed analysis runs,
 suggestions and decisions. The same gate as the CLI decides whether a tool may run."""
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from ninja.errors import HttpError
 
 from vigil.web.api.auth import TokenAuth
 
-api = NinjaAPI(title="Vigil", version="1", urls_namespace="api-v1", auth=TokenAuth())
+# No interactive docs page: Ninja's loads Swagger UI from a CDN, and Vigil runs air-gapped.
+# The OpenAPI schema itself is served at /api/v1/openapi.json.
+api = NinjaAPI(title="Vigil", version="1", urls_namespace="api-v1", auth=TokenAuth(), docs_url=None)
 
 
 class ToolOut(Schema):
