@@ -52,7 +52,8 @@ def attacker(home: Path) -> Iterator[sqlite3.Connection]:
     """The database file opened directly, its append-only triggers dropped."""
     with closing(sqlite3.connect(home / "vigil.sqlite3")) as db:
         triggers = db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_auditentry'"
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' "
+            "AND tbl_name = 'audit_auditentry'"
         ).fetchall()
         for (name,) in triggers:
             db.execute(f'DROP TRIGGER "{name}"')

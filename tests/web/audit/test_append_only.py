@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -141,3 +142,13 @@ def test_concurrent_writers_get_consecutive_entries_in_one_chain() -> None:
     assert end is not None and end.seq == (start.seq if start else 0) + 20
     result = verify_log()
     assert result.ok, result.problems
+
+
+@pytest.mark.parametrize("content", ["not json", '{"seq": 0, "hash": "00"}', '{"seq": "3"}'])
+def test_an_anchor_file_that_holds_no_head_is_an_error(tmp_path: Path, content: str) -> None:
+    from vigil.audit.log import AnchorError, read_anchor
+
+    path = tmp_path / "audit-head.json"
+    path.write_text(content)
+    with pytest.raises(AnchorError):
+        read_anchor(path)

@@ -1,4 +1,4 @@
-"""The REST API (django-ninja, OpenAPI schema at /api/v1/openapi.json): tools, governed analysis runs,
+"""The REST API (django-ninja; OpenAPI schema at /api/v1/openapi.json): tools, governed
 suggestions and decisions. The same gate as the CLI decides whether a tool may run."""
 
 from __future__ import annotations
