@@ -1,5 +1,5 @@
 """The REST API (django-ninja; OpenAPI schema at /api/v1/openapi.json): tools, governed
-suggestions and decisions. The same gate as the CLI decides whether a tool may run."""
+analysis runs, suggestions and decisions. The CLI's gate decides whether a tool may run."""
 
 from __future__ import annotations
 
