@@ -31,9 +31,19 @@ def items(
         case_row = Case.objects.get(name=case)
     except Case.DoesNotExist:
         raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    from vigil.audit.log import cli_actor, record
+
     query = Item.objects.filter(case=case_row).select_related("blob", "source").order_by("id")
     if status:
         query = query.filter(status=status)
+    # Listing a case's items shows evidence metadata: it is a view, and views are audited.
+    record(
+        "items.list",
+        actor=cli_actor(),
+        case_name=case,
+        purpose="cli listing",
+        details={"status": status, "limit": limit, "json": as_json},
+    )
     if as_json:
         _print_json(query if limit is None else query[:limit])
         return
