@@ -62,6 +62,9 @@ class ImageAnalysis:
     exif: dict[str, object] = field(default_factory=dict)
     pdq: str | None = None  # 64 hex chars, Meta's bit order
     pdq_quality: int | None = None  # 0..100; below ~50 the hash is unreliable for matching
+    # The 8 rotations/flips of the image, hashed in the same pass (same cost as one hash);
+    # the first is `pdq`. Matching uses them to find rotated or mirrored copies.
+    pdq_dihedral: list[str] = field(default_factory=list)
     thumbnail_jpeg: bytes | None = None
     issues: list[Issue] = field(default_factory=list)
 
@@ -132,7 +135,8 @@ def _analyze(
         # failed: the EXIF of a truncated photo is still evidence.
         result.exif, exif_issues = read_exif(img)
         result.issues.extend(exif_issues)
-    result.pdq, result.pdq_quality = pdq_hex(reduced)
+    result.pdq_dihedral, result.pdq_quality = pdq_dihedral_hex(reduced)
+    result.pdq = result.pdq_dihedral[0]
     # PDQ hashes the pixels as stored (as Meta's hashers do); the thumbnail shows them upright.
     orientation = result.exif.get("orientation")
     upright = _UPRIGHT.get(orientation) if isinstance(orientation, int) else None
@@ -199,6 +203,19 @@ def _to_8bit_grey(img: Image.Image) -> Image.Image:
     elif img.mode == "F" and peak <= 1.0:
         samples = samples * 255  # normalised floats
     return Image.fromarray(np.clip(samples, 0, 255).astype(np.uint8), "L")
+
+
+def pdq_dihedral_hex(rgb: Image.Image) -> tuple[list[str], int]:
+    """PDQ hashes of the 8 dihedral transforms (original first), and the quality.
+
+    pdqhash derives all eight from one DCT, so this costs what a single hash costs.
+    """
+    hashes, quality = pdqhash.compute_dihedral(np.asarray(rgb))
+    return [_packed_hex(bits) for bits in hashes], int(quality)
+
+
+def _packed_hex(bits: np.ndarray) -> str:
+    return np.packbits(bits.astype(np.uint8)).tobytes().hex()
 
 
 def pdq_hex(rgb: Image.Image) -> tuple[str, int]:

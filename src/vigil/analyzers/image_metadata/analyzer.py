@@ -39,6 +39,8 @@ class ImageMetadataAnalyzer(ImageInput, Analyzer):
         ctx.fact("height", image.height)
         ctx.fact("pdq", image.pdq)
         ctx.fact("pdq_quality", image.pdq_quality)
+        if image.pdq_dihedral:
+            ctx.fact("pdq_dihedral", image.pdq_dihedral)
         ctx.fact("format", image.format)
         ctx.fact("mode", image.mode)
         ctx.fact("frames", image.frames)
