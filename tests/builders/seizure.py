@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import os
 import random
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageDraw
+
+from tests.builders.archives import zip_bytes
 
 
 @dataclass(frozen=True)
@@ -34,14 +35,6 @@ def photo_bytes(seed: int, size: tuple[int, int] = (96, 64), fmt: str = "JPEG") 
         draw.rectangle((x0, y0, x1, y1), fill=color)
     out = io.BytesIO()
     image.save(out, fmt, quality=85) if fmt == "JPEG" else image.save(out, fmt)
-    return out.getvalue()
-
-
-def zip_bytes(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
     return out.getvalue()
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,10 +19,6 @@ PASSWORD = "a long enough passphrase"
 
 
 def _add_user(home: Path, name: str, role: str) -> None:
-    import os
-    import subprocess
-    import sys
-
     subprocess.run(
         [
             sys.executable,
@@ -56,11 +55,9 @@ def instance(tmp_path: Path, shared_data: Path) -> Path:
     return home
 
 
-def test_a_high_risk_tool_runs_only_after_two_approvals_and_with_a_legal_basis(
-    instance: Path,
-) -> None:
-    refused = vigil(
-        instance,
+def _faces(home: Path, *extra: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+    return vigil(
+        home,
         "analyze",
         "--case",
         "op",
@@ -68,55 +65,36 @@ def test_a_high_risk_tool_runs_only_after_two_approvals_and_with_a_legal_basis(
         "face_detection",
         "--user",
         "ivan",
-        check=False,
+        *extra,
+        check=check,
     )
+
+
+def test_a_high_risk_tool_runs_only_after_two_approvals_and_with_a_legal_basis(
+    instance: Path,
+) -> None:
+    refused = _faces(instance)
     assert refused.returncode == 3
     assert "olga" in refused.stderr and "omar" in refused.stderr
 
     vigil(instance, "tools", "assess", "face_detection", "--submit", "--user", "ivan")
     vigil(instance, "tools", "approve", "face_detection", "--user", "olga")
-    one_vote = vigil(
-        instance,
-        "analyze",
-        "--case",
-        "op",
-        "--tool",
-        "face_detection",
-        "--user",
-        "ivan",
-        check=False,
-    )
+    one_vote = _faces(instance)
     assert one_vote.returncode == 3
 
     vigil(instance, "tools", "approve", "face_detection", "--user", "omar")
-    no_basis = vigil(
-        instance,
-        "analyze",
-        "--case",
-        "op",
-        "--tool",
-        "face_detection",
-        "--user",
-        "ivan",
-        check=False,
-    )
+    no_basis = _faces(instance)
     assert no_basis.returncode == 3
     assert "legal basis" in no_basis.stderr
 
-    ran = vigil(
+    ran = _faces(
         instance,
-        "analyze",
-        "--case",
-        "op",
-        "--tool",
-        "face_detection",
-        "--user",
-        "ivan",
         "--legal-basis",
         "Warrant 2026/114, art. 57 CCP",
         "--necessity",
         "Victim identification in new material",
         "--json",
+        check=True,
     )
     summary = json.loads(ran.stdout)
     assert summary["analyzed"] == 3 and summary["failed"] == 0

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders.seizure import photo_bytes, zip_bytes
+from tests.builders.archives import zip_bytes
+from tests.builders.seizure import photo_bytes
 
 pytestmark = pytest.mark.slow
 

@@ -215,6 +215,7 @@ def decide(
     """Confirm or reject an AI suggestion; rejections are kept and measure the tool."""
     start_django()
     from vigil.web.analysis.models import Decision, Suggestion
+    from vigil.web.analysis.services import decide as record_decision
 
     actor = _user(user)
     try:
@@ -222,20 +223,7 @@ def decide(
     except Suggestion.DoesNotExist:
         raise fail(f"no suggestion {suggestion_id}") from None
     verdict = Decision.Verdict.CONFIRMED if confirm else Decision.Verdict.REJECTED
-    Decision.objects.create(suggestion=suggestion, verdict=verdict, decided_by=actor, reason=reason)
-    _audit(
-        "suggestion.decide",
-        actor=actor.username,
-        case_name=suggestion.case.name,
-        item_id=suggestion.item_id,
-        purpose="review AI output",
-        details={
-            "suggestion": suggestion.pk,
-            "tool": suggestion.tool,
-            "verdict": verdict,
-            "reason": reason,
-        },
-    )
+    record_decision(suggestion, verdict, actor, reason, purpose="review AI output")
     console.print(f"Suggestion {suggestion.pk} {verdict} by {actor.username}.")
 
 

@@ -127,6 +127,7 @@ def list_suggestions(request: HttpRequest, case: str, tool: str = "") -> list[di
 @api.post("/suggestions/{suggestion_id}/decision", response={201: dict})
 def decide(request: HttpRequest, suggestion_id: int, body: DecisionIn) -> Status:
     from vigil.web.analysis.models import Decision, Suggestion
+    from vigil.web.analysis.services import decide as record_decision
 
     if body.verdict not in Decision.Verdict.values:
         raise HttpError(422, "verdict must be 'confirmed' or 'rejected'")
@@ -134,15 +135,5 @@ def decide(request: HttpRequest, suggestion_id: int, body: DecisionIn) -> Status
     if suggestion is None:
         raise HttpError(404, f"no suggestion {suggestion_id}")
     user = request.auth  # type: ignore[attr-defined]
-    Decision.objects.create(
-        suggestion=suggestion, verdict=body.verdict, decided_by=user, reason=body.reason
-    )
-    _audit(
-        "suggestion.decide",
-        actor=user.username,
-        case_name=suggestion.case.name,
-        item_id=suggestion.item_id,
-        purpose="api: review AI output",
-        details={"suggestion": suggestion.pk, "verdict": body.verdict},
-    )
+    record_decision(suggestion, body.verdict, user, body.reason, purpose="api: review AI output")
     return Status(201, {"suggestion": suggestion.pk, "verdict": body.verdict})
