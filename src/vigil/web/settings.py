@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "vigil.web.audit",
     "vigil.web.accounts",
     "vigil.web.governance",
-    "vigil.web.matching",
 ]
 
 MIDDLEWARE: list[str] = []
