@@ -75,4 +75,11 @@ def triage(
         "items_written": run.stats.items_written,
     }
     record("triage.finish", actor=actor, case_name=case_name, details={**source, **counts})
+    # Known-material matching (issue 3): every triage ends matched against the hash lists, so
+    # review can start with what no list knows. Skipped, at the cost of one query, when none.
+    from vigil.matching.engine import match_case
+    from vigil.web.matching.models import HashList
+
+    if HashList.objects.filter(complete=True).exists():
+        match_case(case, actor=actor)
     return summary, run.stats

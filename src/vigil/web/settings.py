@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "vigil.web.audit",
     "vigil.web.accounts",
     "vigil.web.governance",
+    "vigil.web.matching",
 ]
 
 MIDDLEWARE: list[str] = []

@@ -108,6 +108,10 @@ class Item(models.Model):
     link_target = models.TextField(null=True, blank=True)
     extension_mismatch = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Denormalised from the matching app's Match rows (vigil.matching.engine keeps them in step):
+    # unknown | near | known_illicit | known_good; review order in vigil.matching.review.
+    match_status = models.CharField(max_length=16, default="unknown", db_index=True)
+    match_category = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
         constraints = [
