@@ -183,32 +183,39 @@ def vote(
     return assessment
 
 
-@transaction.atomic
 def suspend(
     tool: type[Analyzer], actor: User | str, reason: str, *, agency: Agency | None = None
 ) -> ToolAssessment:
     """Stops a tool at once, e.g. after errors in casework, until it is reinstated."""
-    agency = agency or default_agency()
-    user = _officer(actor, agency)
-    if not reason.strip():
-        raise GovernanceError("a suspension needs a reason")
-    assessment = _in_force(tool, agency, State.APPROVED, "suspended")
-    _decide(assessment, State.SUSPENDED, f"suspended by {user.username}: {reason.strip()}")
-    _audit("governance.suspend", user, assessment, reason=reason.strip())
-    return assessment
+    return _switch(tool, actor, reason, agency, State.APPROVED, State.SUSPENDED, "suspension")
 
 
-@transaction.atomic
 def reinstate(
     tool: type[Analyzer], actor: User | str, reason: str, *, agency: Agency | None = None
 ) -> ToolAssessment:
+    return _switch(tool, actor, reason, agency, State.SUSPENDED, State.APPROVED, "reinstatement")
+
+
+@transaction.atomic
+def _switch(
+    tool: type[Analyzer],
+    actor: User | str,
+    reason: str,
+    agency: Agency | None,
+    current: str,
+    target: str,
+    act: str,
+) -> ToolAssessment:
+    """An officer moves an approval in or out of suspension, always with a stated reason."""
     agency = agency or default_agency()
     user = _officer(actor, agency)
     if not reason.strip():
-        raise GovernanceError("a reinstatement needs a reason")
-    assessment = _in_force(tool, agency, State.SUSPENDED, "reinstated")
-    _decide(assessment, State.APPROVED, f"reinstated by {user.username}: {reason.strip()}")
-    _audit("governance.reinstate", user, assessment, reason=reason.strip())
+        raise GovernanceError(f"a {act} needs a reason")
+    verb = {"suspension": "suspend", "reinstatement": "reinstate"}[act]
+    done = {"suspension": "suspended", "reinstatement": "reinstated"}[act]
+    assessment = _in_force(tool, agency, current, done)
+    _decide(assessment, target, f"{done} by {user.username}: {reason.strip()}")
+    _audit(f"governance.{verb}", user, assessment, reason=reason.strip())
     return assessment
 
 
