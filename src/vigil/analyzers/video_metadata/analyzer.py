@@ -1,4 +1,4 @@
-"""Video facts for triage: duration, codec, resolution, keyframe thumbnails (PyAV)."""
+"""Video facts for triage: duration, codec, resolution, keyframe thumbnails and vPDQ (PyAV)."""
 
 from __future__ import annotations
 
@@ -6,16 +6,26 @@ from typing import Any, ClassVar
 
 from vigil.analyzers.base import Analyzer, Example, VideoInput
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
+from vigil.core.issues import has_error
 from vigil.media.video import analyze_video
+from vigil.media.vpdq import video_frame_hashes
 
 
 class VideoMetadataAnalyzer(VideoInput, Analyzer):
     name = "video_metadata"
-    version = "1.0"
+    version = "1.1"
     title = "Video metadata and keyframes"
-    summary = "Duration, codec, resolution, frame rate, audio, and up to three keyframe thumbnails."
+    summary = (
+        "Duration, codec, resolution, frame rate, audio, up to three keyframe thumbnails, and "
+        "a vPDQ hash (one PDQ hash per second of video)."
+    )
     triage_step = True
-    parameters: ClassVar[dict[str, Any]] = {"keyframes": 3, "thumb_size": 256}
+    parameters: ClassVar[dict[str, Any]] = {
+        "keyframes": 3,
+        "thumb_size": 256,
+        "vpdq_seconds_per_hash": 1.0,
+        "vpdq_max_frames": 3600,  # an hour at one hash per second
+    }
 
     def analyze(self, ctx: AnalyzerContext) -> None:
         params = {**self.parameters, **ctx.parameters}
@@ -35,6 +45,19 @@ class VideoMetadataAnalyzer(VideoInput, Analyzer):
         for index, jpeg in enumerate(video.keyframe_thumbnails):
             ctx.derived_image(index, jpeg)
         ctx.report_issues(video.issues)
+        if has_error(video.issues):
+            return  # unreadable, no video stream or a bomb: decoding every frame would not help
+        vpdq = video_frame_hashes(
+            ctx.file_path(),
+            seconds_per_hash=float(params["vpdq_seconds_per_hash"]),
+            max_frames=int(params["vpdq_max_frames"]),
+        )
+        # [timestamp s, quality, PDQ hex] per hashed frame: compact in Blob.media, and what
+        # Meta's matcher needs (it keys frames by quality and hash only).
+        ctx.fact("vpdq", [[f.timestamp, f.quality, f.pdq_hex] for f in vpdq.frames])
+        # A damaged file is already reported by the keyframe pass; say it once.
+        reported = {issue.code for issue in video.issues}
+        ctx.report_issues([issue for issue in vpdq.issues if issue.code not in reported])
 
     @classmethod
     def examples(cls) -> list[Example]:
