@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vigil.cli.app import app, console, err_console, fail, start_django
+from vigil.cli.app import app, case_or_exit, console, err_console, fail, start_django
 
 REFUSED_EXIT = 3
 
@@ -41,15 +41,6 @@ def agency_of(user: Any) -> Any:
     return membership.agency if membership else default_agency()
 
 
-def _case(name: str) -> Any:
-    from vigil.web.cases.models import Case
-
-    try:
-        return Case.objects.get(name=name)
-    except Case.DoesNotExist:
-        raise fail(f"no case named {name!r} (see `vigil cases`)") from None
-
-
 @app.command()
 def analyze(
     case: Annotated[str, typer.Option("--case", help="Case name")],
@@ -72,7 +63,7 @@ def analyze(
     from vigil.pipeline.service import instance_store
 
     actor = _user(user)
-    case_row = _case(case)
+    case_row = case_or_exit(case)
     try:
         analyzer = default_registry().get(tool)
     except KeyError as error:
@@ -151,7 +142,7 @@ def suggestions(
     from vigil.web.analysis.models import Suggestion
 
     query = (
-        Suggestion.objects.filter(case=_case(case))
+        Suggestion.objects.filter(case=case_or_exit(case))
         .select_related("run", "item")
         .prefetch_related("decisions__decided_by")
         .order_by("id")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -31,3 +33,13 @@ def start_django() -> None:
 def fail(message: str, code: int = 2) -> typer.Exit:
     err_console.print(f"[red]Error:[/red] {message}")
     return typer.Exit(code)
+
+
+def case_or_exit(name: str) -> Any:
+    """The case named on the command line, or exit 2 with a pointer to `vigil cases`."""
+    from vigil.web.cases.models import Case
+
+    try:
+        return Case.objects.get(name=name)
+    except Case.DoesNotExist:
+        raise fail(f"no case named {name!r} (see `vigil cases`)") from None

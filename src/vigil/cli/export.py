@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.app import app, console, fail, start_django
+from vigil.cli.app import app, case_or_exit, console, fail, start_django
 
 
 @app.command()
@@ -24,12 +24,8 @@ def export(
     start_django()
     from vigil.audit.log import cli_actor
     from vigil.matching.export import export_case
-    from vigil.web.cases.models import Case
 
-    try:
-        case_row = Case.objects.get(name=case)
-    except Case.DoesNotExist:
-        raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    case_row = case_or_exit(case)
     result = export_case(case_row, out, export_format, actor=cli_actor())  # type: ignore[arg-type]
     console.print(
         f"Wrote {result.count:,} contents to {result.path} (sha256 {result.sha256}); "

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from vigil.cli.app import app, console, fail, start_django
+from vigil.cli.app import app, case_or_exit, console, start_django
 
 
 @app.command()
@@ -25,12 +25,9 @@ def items(
 ) -> None:
     """List the items of a case: path of origin, status, type, size, hashes, problems."""
     start_django()
-    from vigil.web.cases.models import Case, Item
+    from vigil.web.cases.models import Item
 
-    try:
-        case_row = Case.objects.get(name=case)
-    except Case.DoesNotExist:
-        raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    case_row = case_or_exit(case)
     from vigil.audit.log import cli_actor, record
 
     query = Item.objects.filter(case=case_row).select_related("blob", "source").order_by("id")

@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from vigil.cli.app import app, console, fail, start_django
+from vigil.cli.app import app, case_or_exit, console, start_django
 
 
 @app.command()
@@ -28,12 +28,8 @@ def match(
     start_django()
     from vigil.audit.log import cli_actor
     from vigil.matching.engine import match_case
-    from vigil.web.cases.models import Case
 
-    try:
-        case_row = Case.objects.get(name=case)
-    except Case.DoesNotExist:
-        raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    case_row = case_or_exit(case)
     progress = Progress(
         TextColumn("[bold]match"),
         BarColumn(),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from vigil.cli.app import app, console, fail, start_django
+from vigil.cli.app import app, case_or_exit, console, start_django
 
 
 @app.command()
@@ -20,12 +20,8 @@ def verify(
     from vigil.audit.log import cli_actor, record
     from vigil.pipeline.service import instance_store
     from vigil.store.verify import verify_case_blobs
-    from vigil.web.cases.models import Case
 
-    try:
-        case_row = Case.objects.get(name=case)
-    except Case.DoesNotExist:
-        raise fail(f"no case named {case!r} (see `vigil cases`)") from None
+    case_row = case_or_exit(case)
     report = verify_case_blobs(case_row, instance_store())
     record(
         "verify.case",
