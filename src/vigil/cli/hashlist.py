@@ -85,6 +85,7 @@ def import_command(
         console.print(
             f"Imported [bold]{hash_list.name}[/bold] ({hash_list.format_detail}): "
             f"{result.entries:,} entries, {hash_list.pdq_count:,} with PDQ, "
+            f"{hash_list.vpdq_count:,} with vPDQ, "
             f"{result.problems:,} problems, {result.seconds:.1f} s"
             + (" (replaced the previous version)" if result.replaced else "")
         )
@@ -140,6 +141,7 @@ def _document(hash_list: Any) -> dict[str, Any]:
         "category_mapping": hash_list.category_mapping,
         "entries": hash_list.entry_count,
         "pdq": hash_list.pdq_count,
+        "vpdq": hash_list.vpdq_count,
         "problems": hash_list.problem_count,
         "source_name": hash_list.source_name,
         "source_sha256": hash_list.source_sha256,

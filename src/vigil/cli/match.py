@@ -21,10 +21,20 @@ def match(
     dihedral: Annotated[
         bool, typer.Option("--dihedral", help="Also match the 8 rotations and flips (PDQ)")
     ] = False,
+    video_percent: Annotated[
+        float,
+        typer.Option(
+            "--video-percent",
+            min=1.0,
+            max=100.0,
+            help="vPDQ: share of frames (either way) for a video to match",
+        ),
+    ] = 80.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
-    """Exact (MD5, SHA-1, SHA-256) and PDQ near matches; replaces the case's earlier result."""
+    """Exact (MD5, SHA-1, SHA-256), PDQ near and vPDQ video matches; replaces the case's
+    earlier result."""
     start_django()
     from vigil.audit.log import cli_actor
     from vigil.matching.engine import match_case
@@ -45,6 +55,7 @@ def match(
             case_row,
             radius=radius,
             dihedral=dihedral,
+            video_percent=video_percent,
             actor=cli_actor(),
             on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
         )
@@ -54,6 +65,7 @@ def match(
         "contents": summary.blobs,
         "exact_matches": summary.exact,
         "near_matches": summary.near,
+        "video_matches": summary.video,
         "statuses": summary.statuses,
         "seconds": round(summary.seconds, 3),
     }
@@ -68,4 +80,7 @@ def match(
     for status, count in summary.statuses.items():
         table.add_row(status, f"{count:,}")
     console.print(table)
-    console.print(f"{summary.exact:,} exact and {summary.near:,} near matches.")
+    console.print(
+        f"{summary.exact:,} exact and {summary.near:,} near matches "
+        f"({summary.video:,} of them videos by vPDQ)."
+    )

@@ -1,12 +1,14 @@
-"""Matching a case's items against hash lists: exact by MD5/SHA-1/SHA-256, near by PDQ.
+"""Matching a case's items against hash lists: exact by MD5/SHA-1/SHA-256, near by PDQ, and
+videos by vPDQ (a share of their frames matching a listed video's frames, as Meta's matcher).
 
 Work is per distinct content (Blob), in batches, so a case of a million items costs a few
 thousand queries, not millions. A run replaces the case's matches for the lists it matched and
 recomputes every item's status, all in one transaction: a crash leaves the previous result.
 
 Status of an item, from all its matches: any exact match on an illicit list → known_illicit
-(the most severe category among them); else a PDQ near match on an illicit list → near (the
-category of the nearest); else an exact match on a known-good list → known_good; else unknown.
+(the most severe category among them); else a PDQ near match or a vPDQ video match on an
+illicit list → near (the category of the nearest); else an exact match on a known-good list →
+known_good; else unknown.
 Known-good lists are only a filter: they are never near-matched and never clear an illicit match.
 """
 
@@ -22,15 +24,20 @@ from django.db import transaction
 
 from vigil.audit.log import record
 from vigil.matching.categories import map_category, most_severe, severity
-from vigil.matching.indexes import load_index
+from vigil.matching.formats.entry import vpdq_frames
+from vigil.matching.indexes import load_index, load_video_index
 from vigil.matching.pdq_index import PdqIndex, hex_to_codes
 from vigil.matching.review import KNOWN_GOOD, KNOWN_ILLICIT, NEAR, UNKNOWN
+from vigil.media.vpdq import DISTANCE_TOLERANCE, QUALITY_TOLERANCE, FrameHash, match_videos
 from vigil.web.cases.models import Blob, Case, Item
 from vigil.web.matching.models import HashEntry, HashList, Match
 
 DEFAULT_RADIUS = 31
 # Below this PDQ quality the hash of a flat or tiny image matches almost anything (Meta's advice).
 MIN_PDQ_QUALITY = 50
+# A video matches a listed one when this share of its frames is found there (HMA's default), or
+# when it holds this share of the listed video's frames (a known clip inside a compilation).
+DEFAULT_VIDEO_PERCENT = 80.0
 BLOB_BATCH = 2_000
 # Strongest first: an entry listing all three hashes gives one match, of its strongest kind.
 _EXACT = (
@@ -48,6 +55,8 @@ class Hit:
     distance: int
     dihedral: bool
     category: str
+    query_match_percent: float | None = None
+    target_match_percent: float | None = None
 
 
 @dataclass
@@ -56,7 +65,8 @@ class MatchSummary:
     lists: list[str]
     blobs: int = 0
     exact: int = 0  # Match rows written, per item
-    near: int = 0
+    near: int = 0  # PDQ and vPDQ
+    video: int = 0  # of which vPDQ
     statuses: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -68,6 +78,7 @@ def match_case(
     radius: int = DEFAULT_RADIUS,
     dihedral: bool = False,
     min_quality: int = MIN_PDQ_QUALITY,
+    video_percent: float = DEFAULT_VIDEO_PERCENT,
     on_progress: Callable[[int, int], None] | None = None,
     actor: str = "system",
 ) -> MatchSummary:
@@ -80,6 +91,12 @@ def match_case(
         if hash_list.kind == HashList.Kind.KNOWN_ILLICIT
         and (index := load_index(hash_list)) is not None
     }
+    video_indexes = {
+        hash_list.pk: index
+        for hash_list in chosen
+        if hash_list.kind == HashList.Kind.KNOWN_ILLICIT
+        and (index := load_video_index(hash_list)) is not None
+    }
     blob_ids = (
         Item.objects.filter(case=case, blob__isnull=False)
         .values_list("blob_id", flat=True)
@@ -88,15 +105,18 @@ def match_case(
     )
     total = blob_ids.count()
     with_dihedral = dihedral and bool(indexes)
-    context = _Context(chosen, indexes, radius, with_dihedral, min_quality)
+    context = _Context(
+        chosen, indexes, video_indexes, radius, with_dihedral, min_quality, video_percent
+    )
     # One transaction: old matches go and new ones come together, or not at all.
     with transaction.atomic():
         Match.objects.filter(item__case=case, hash_list__in=chosen).delete()
         for batch in _chunks(blob_ids.iterator(chunk_size=BLOB_BATCH), BLOB_BATCH):
             hits = _hits(batch, context)
-            exact, near = _write_matches(case, hits)
+            exact, near, video = _write_matches(case, hits)
             summary.exact += exact
             summary.near += near
+            summary.video += video
             summary.blobs += len(batch)
             if on_progress is not None:
                 on_progress(summary.blobs, total)
@@ -111,9 +131,11 @@ def match_case(
             "radius": radius,
             "dihedral": dihedral,
             "min_quality": min_quality,
+            "video_percent": video_percent,
             "blobs": summary.blobs,
             "exact": summary.exact,
             "near": summary.near,
+            "video": summary.video,
             "statuses": summary.statuses,
         },
     )
@@ -124,18 +146,22 @@ def match_case(
 class _Context:
     lists: list[HashList]
     indexes: dict[int, PdqIndex]
+    video_indexes: dict[int, PdqIndex]
     radius: int
     dihedral: bool
     min_quality: int
+    video_percent: float
 
     def __post_init__(self) -> None:
         self.by_id = {hash_list.pk: hash_list for hash_list in self.lists}
 
 
 def _hits(blob_ids: list[str], context: _Context) -> dict[str, list[Hit]]:
-    fields: list[str] = ["sha256", "md5", "sha1", "pdq", "pdq_quality"]
+    fields: list[str] = ["sha256", "md5", "sha1", "pdq", "pdq_quality", "family"]
     if context.dihedral:
         fields.append("media__pdq_dihedral")
+    if context.video_indexes:
+        fields.append("media__vpdq")
     blobs = list(Blob.objects.filter(sha256__in=blob_ids).values(*fields))
     hits: dict[str, list[Hit]] = defaultdict(list)
     seen: set[tuple[str, int]] = set()
@@ -155,6 +181,8 @@ def _hits(blob_ids: list[str], context: _Context) -> dict[str, list[Hit]]:
                     hits[sha256].append(Hit(entry_id, list_id, kind, 0, False, category))
     if context.indexes:
         _near_hits(blobs, context, hits)
+    if context.video_indexes:
+        _video_hits(blobs, context, hits)
     return hits
 
 
@@ -184,6 +212,71 @@ def _near_hits(blobs: list[dict[str, Any]], context: _Context, hits: dict[str, l
         hits[sha256].append(Hit(entry_id, list_id, Match.Kind.NEAR_PDQ, distance, turned, category))
 
 
+def _video_hits(blobs: list[dict[str, Any]], context: _Context, hits: dict[str, list[Hit]]) -> None:
+    """One index search for the usable frames of all the batch's videos, then the exact
+    comparison (Meta's brute-force matcher) of each video with each listed video it shares a
+    frame with."""
+    videos = {
+        blob["sha256"]: frames
+        for blob in blobs
+        if blob["family"] == "video" and (frames := _stored_frames(blob.get("media__vpdq")))
+    }
+    rows: list[str] = []
+    owners: list[str] = []
+    for sha256, frames in videos.items():
+        for pdq_hex in dict.fromkeys(f.pdq_hex for f in frames if f.quality >= QUALITY_TOLERANCE):
+            rows.append(pdq_hex)
+            owners.append(sha256)
+    if not rows:
+        return
+    codes = hex_to_codes(rows)
+    candidates: dict[tuple[str, int], int] = {}  # (video, entry) → list id
+    for list_id, index in context.video_indexes.items():
+        # Meta's frames match when strictly closer than the tolerance.
+        for row, entry_id, _ in index.search(codes, DISTANCE_TOLERANCE - 1):
+            candidates[(owners[row], int(entry_id))] = list_id
+    entries = dict(
+        (pk, (compact, raw))
+        for pk, compact, raw in HashEntry.objects.filter(
+            pk__in={entry for _, entry in candidates}
+        ).values_list("pk", "vpdq", "category")
+    )
+    for (sha256, entry_id), list_id in sorted(candidates.items()):
+        compact, raw = entries[entry_id]
+        target = [
+            FrameHash(index, quality, pdq_hex, seconds)
+            for index, (pdq_hex, quality, seconds) in enumerate(vpdq_frames(compact or "[]"))
+        ]
+        result = match_videos(videos[sha256], target)
+        best = max(result.query_match_percent, result.target_match_percent)
+        if best < context.video_percent:
+            continue
+        category = map_category(raw, context.by_id[list_id].category_mapping)
+        hits[sha256].append(
+            Hit(
+                entry_id,
+                list_id,
+                Match.Kind.NEAR_VPDQ,
+                result.median_distance,
+                False,
+                category,
+                round(result.query_match_percent, 2),
+                round(result.target_match_percent, 2),
+            )
+        )
+
+
+def _stored_frames(value: object) -> list[FrameHash]:
+    """A video's frames as triage stores them: [[seconds, quality, pdq_hex], ...]."""
+    if not isinstance(value, list):
+        return []
+    frames = []
+    for index, frame in enumerate(value):
+        if isinstance(frame, list) and len(frame) == 3 and isinstance(frame[2], str):
+            frames.append(FrameHash(index, int(frame[1]), frame[2], float(frame[0])))
+    return frames
+
+
 def _pdq_queries(
     blobs: list[dict[str, Any]], context: _Context
 ) -> tuple[list[str], list[tuple[str, bool]]]:
@@ -203,9 +296,9 @@ def _pdq_queries(
     return queries, owners
 
 
-def _write_matches(case: Case, hits: dict[str, list[Hit]]) -> tuple[int, int]:
+def _write_matches(case: Case, hits: dict[str, list[Hit]]) -> tuple[int, int, int]:
     if not hits:
-        return 0, 0
+        return 0, 0, 0
     items = Item.objects.filter(case=case, blob_id__in=list(hits)).values_list("pk", "blob_id")
     rows = [
         Match(
@@ -216,13 +309,16 @@ def _write_matches(case: Case, hits: dict[str, list[Hit]]) -> tuple[int, int]:
             distance=hit.distance,
             dihedral=hit.dihedral,
             category=hit.category,
+            query_match_percent=hit.query_match_percent,
+            target_match_percent=hit.target_match_percent,
         )
         for item_id, blob_id in items
         for hit in hits[blob_id]
     ]
     Match.objects.bulk_create(rows, batch_size=5_000)
-    near = sum(1 for row in rows if row.kind == Match.Kind.NEAR_PDQ)
-    return len(rows) - near, near
+    near = sum(1 for row in rows if row.kind in Match.NEAR_KINDS)
+    video = sum(1 for row in rows if row.kind == Match.Kind.NEAR_VPDQ)
+    return len(rows) - near, near, video
 
 
 def _update_statuses(case: Case) -> dict[str, int]:
@@ -252,13 +348,13 @@ def _update_statuses(case: Case) -> dict[str, int]:
 def item_status(matches: list[tuple[str, str, str, int]]) -> tuple[str, str | None]:
     """(status, category) from (kind, list kind, category, distance) of one item's matches."""
     illicit = [m for m in matches if m[1] == HashList.Kind.KNOWN_ILLICIT]
-    exact = [m for m in illicit if m[0] != Match.Kind.NEAR_PDQ]
+    exact = [m for m in illicit if m[0] not in Match.NEAR_KINDS]
     if exact:
         return KNOWN_ILLICIT, most_severe(m[2] for m in exact)
     if illicit:
         nearest = min(illicit, key=lambda m: (m[3], severity(m[2])))
         return NEAR, nearest[2]
-    if any(m[0] != Match.Kind.NEAR_PDQ for m in matches):
+    if any(m[0] not in Match.NEAR_KINDS for m in matches):
         return KNOWN_GOOD, None
     return UNKNOWN, None
 

@@ -129,7 +129,7 @@ def _content(items: list[Item]) -> Content:
     assert blob is not None
     exact = (
         Match.objects.filter(item__in=items, hash_list__kind="known_illicit")
-        .exclude(kind=Match.Kind.NEAR_PDQ)
+        .exclude(kind__in=Match.NEAR_KINDS)
         .select_related("entry")
     )
     best = min(exact, key=lambda match: (severity(match.category), match.pk), default=None)

@@ -181,7 +181,7 @@ def _load(
     batch_size: int,
     on_progress: ProgressCallback | None,
 ) -> tuple[dict[str, int], Counter[str | None]]:
-    counts = {"entries": 0, "pdq": 0}
+    counts = {"entries": 0, "pdq": 0, "vpdq": 0}
     categories: Counter[str | None] = Counter()
     insert = _insert_statement()
     _grow_page_cache()
@@ -191,6 +191,7 @@ def _load(
             cursor.executemany(insert, rows)
         counts["entries"] += len(rows)
         counts["pdq"] += sum(1 for entry in batch if entry.pdq)
+        counts["vpdq"] += sum(1 for entry in batch if entry.vpdq)
         categories.update(entry.category for entry in batch)
         if on_progress is not None:
             on_progress(counts["entries"], problems.count)
@@ -206,6 +207,7 @@ def _finish(
 ) -> None:
     hash_list.entry_count = counts["entries"]
     hash_list.pdq_count = counts["pdq"]
+    hash_list.vpdq_count = counts["vpdq"]
     hash_list.problem_count = problems.count
     hash_list.problems = problems.kept
     hash_list.complete = True
@@ -220,8 +222,8 @@ def _finish(
 
 # Plain executemany, not bulk_create: on SQLite, bulk_create compiles ~90 rows per statement
 # (the 999-parameter limit) and prepares every field in Python, which made imports 5x slower.
-_COLUMNS = ("hash_list", "md5", "sha1", "sha256", "pdq", "photodna", "category", "series",
-            "note", "media_id", "flags")  # fmt: skip
+_COLUMNS = ("hash_list", "md5", "sha1", "sha256", "pdq", "vpdq", "photodna", "category",
+            "series", "note", "media_id", "flags")  # fmt: skip
 
 
 def _insert_statement() -> str:
@@ -251,6 +253,7 @@ def _row(list_id: int, entry: ListEntry) -> tuple[int | str | None, ...]:
         entry.sha1,
         entry.sha256,
         entry.pdq,
+        entry.vpdq,
         entry.photodna,
         entry.category,
         entry.series,
@@ -268,6 +271,7 @@ def entry_of(row: HashEntry) -> ListEntry:
         sha1=row.sha1,
         sha256=row.sha256,
         pdq=row.pdq,
+        vpdq=row.vpdq,
         photodna=row.photodna,
         category=row.category,
         series=row.series,

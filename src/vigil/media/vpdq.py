@@ -54,6 +54,7 @@ class VpdqResult:
 class VideoMatch:
     query_match_percent: float  # share of the query's usable frames found in the target
     target_match_percent: float  # share of the target's usable frames found in the query
+    median_distance: int = 0  # over matched query frames, each to its nearest target frame
 
 
 def video_frame_hashes(
@@ -190,6 +191,7 @@ def match_videos(
         return VideoMatch(0.0, 0.0)
     query_hit = np.zeros(len(query_hashes), dtype=bool)
     target_hit = np.zeros(len(target_hashes), dtype=bool)
+    nearest = np.zeros(len(query_hashes), dtype=np.int32)
     # Pairwise Hamming distances (XOR, then count set bits), a block of query rows at a time so
     # that an hour of frames against an hour of frames stays within a few MB.
     rows = max(1, _BLOCK_BYTES // (32 * len(target_hashes)))
@@ -201,9 +203,12 @@ def match_videos(
         close = bits < distance
         query_hit[start : start + rows] = close.any(axis=1)
         target_hit |= close.any(axis=0)
+        nearest[start : start + rows] = bits.min(axis=1)
+    matched = nearest[query_hit]
     return VideoMatch(
         query_match_percent=100.0 * float(query_hit.mean()),
         target_match_percent=100.0 * float(target_hit.mean()),
+        median_distance=int(np.median(matched)) if len(matched) else 0,
     )
 
 

@@ -19,6 +19,7 @@ from vigil.matching.formats.entry import (
     clean_category,
     clean_hash,
     clean_text,
+    clean_vpdq,
     photodna_flags,
 )
 from vigil.matching.formats.vics import FormatError
@@ -29,6 +30,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "sha1": ("sha1", "sha1hash", "hashsha1"),
     "sha256": ("sha256", "sha256hash", "hashsha256"),
     "pdq": ("pdq", "pdqhash", "hashpdq"),
+    "vpdq": ("vpdq", "vpdqhash", "videopdq"),
     "photodna": ("photodna", "pdna"),
     "category": ("category", "cat", "grade", "classification", "caid", "caidgrade"),
     "series": ("series", "seriesname"),
@@ -53,8 +55,8 @@ def read_csv(path: Path, problems: Problems) -> tuple[str, Iterator[ListEntry]]:
     delimiter = max("\t,;|", key=first.count)
     header = next(csv.reader([first], delimiter=delimiter))
     columns = [_LOOKUP.get(_normalise(name)) for name in header]
-    if not {"md5", "sha1", "sha256", "pdq", "photodna"} & set(filter(None, columns)):
-        raise FormatError("the header names no hash column (md5, sha1, sha256, pdq)")
+    if not {"md5", "sha1", "sha256", "pdq", "vpdq", "photodna"} & set(filter(None, columns)):
+        raise FormatError("the header names no hash column (md5, sha1, sha256, pdq, vpdq)")
     name = "TSV" if delimiter == "\t" else "CSV"
     return name, _rows(path, delimiter, columns, problems)
 
@@ -111,6 +113,7 @@ def row_entry(values: dict[str | None, str]) -> ListEntry:
         sha1=clean_hash("sha1", values.get("sha1")),
         sha256=clean_hash("sha256", values.get("sha256")),
         pdq=clean_hash("pdq", values.get("pdq")),
+        vpdq=clean_vpdq(values.get("vpdq")),
         photodna=clean_text(values.get("photodna")),
         category=clean_category(values.get("category")),
         series=clean_text(values.get("series")),
@@ -126,5 +129,5 @@ def row_entry(values: dict[str | None, str]) -> ListEntry:
     entry.file_names = [name for name in names.split(FILE_NAME_SEPARATOR) if name]
     entry.flags.extend(photodna_flags(entry.photodna))
     if not entry.has_hash():
-        raise BadRow("no MD5, SHA-1, SHA-256 or PDQ")
+        raise BadRow("no MD5, SHA-1, SHA-256, PDQ or vPDQ")
     return entry

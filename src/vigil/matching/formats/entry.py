@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import string
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ class ListEntry:
     sha1: str | None = None
     sha256: str | None = None
     pdq: str | None = None
+    vpdq: str | None = None  # canonical JSON of "pdq_hex,quality,timestamp" frames (see below)
     photodna: str | None = None  # kept for exchange; Vigil cannot compute PhotoDNA
     category: str | None = None  # raw, as the list gives it (mapped only at match time)
     series: str | None = None
@@ -30,7 +32,7 @@ class ListEntry:
     flags: list[str] = field(default_factory=list)  # anomalies kept with the row, e.g. photodna
 
     def has_hash(self) -> bool:
-        return any((self.md5, self.sha1, self.sha256, self.pdq))
+        return any((self.md5, self.sha1, self.sha256, self.pdq, self.vpdq))
 
     def as_dict(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -110,3 +112,68 @@ def photodna_flags(value: str | None) -> list[str]:
     if value is not None and len(value) not in PHOTODNA_LENGTHS:
         return ["photodna_bad_length"]
     return []
+
+
+# vPDQ travels as ThreatExchange's compact form: a JSON array of "pdq_hex,quality,timestamp"
+# strings, one per hashed frame. Accepted also as a list of such strings, of
+# [timestamp, quality, pdq_hex] triples (how triage stores it) or of {hash, quality, timestamp}
+# objects (Meta's older JSON); always stored in the compact form.
+MAX_VPDQ_FRAMES = 100_000
+
+
+def clean_vpdq(value: object) -> str | None:
+    """The canonical compact JSON of a vPDQ hash; None when absent; BadRow when malformed."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError:
+            raise BadRow("vpdq is not a JSON array of frames") from None
+    if not isinstance(value, list) or not value:
+        raise BadRow("vpdq is not a non-empty array of frames")
+    if len(value) > MAX_VPDQ_FRAMES:
+        raise BadRow(f"vpdq has more than {MAX_VPDQ_FRAMES:,} frames")
+    return json.dumps([_compact_frame(frame) for frame in value], separators=(",", ":"))
+
+
+def vpdq_frames(compact: str) -> list[tuple[str, int, float]]:
+    """(pdq_hex, quality, timestamp) of each frame of a canonical vPDQ value."""
+    frames = []
+    for frame in json.loads(compact):
+        pdq_hex, quality, timestamp = frame.split(",")
+        frames.append((pdq_hex, int(quality), float(timestamp)))
+    return frames
+
+
+def _compact_frame(frame: object) -> str:
+    pdq_hex: object
+    quality: object
+    timestamp: object
+    if isinstance(frame, str):
+        parts = frame.split(",")
+        if len(parts) != 3:
+            raise BadRow("a vpdq frame is not 'pdq_hex,quality,timestamp'")
+        pdq_hex, quality, timestamp = parts
+    elif isinstance(frame, list | tuple) and len(frame) == 3:
+        timestamp, quality, pdq_hex = frame
+    elif isinstance(frame, dict):
+        pdq_hex, quality, timestamp = (
+            frame.get("hash"),
+            frame.get("quality"),
+            frame.get("timestamp"),
+        )
+    else:
+        raise BadRow("a vpdq frame is neither text, a triple nor an object")
+    pdq = clean_hash("pdq", pdq_hex)
+    try:
+        quality_value = int(str(quality))
+        seconds = float(str(timestamp))
+    except ValueError:
+        raise BadRow("a vpdq frame has a quality or timestamp that is not a number") from None
+    if pdq is None or not 0 <= quality_value <= 100 or not 0 <= seconds < 1e7:
+        raise BadRow("a vpdq frame is out of range (hash, quality 0..100, timestamp >= 0)")
+    return f"{pdq},{quality_value},{seconds:.3f}"

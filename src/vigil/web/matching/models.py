@@ -37,6 +37,7 @@ class HashList(models.Model):
     category_mapping = models.JSONField(default=dict, blank=True, help_text="raw → category")
     entry_count = models.BigIntegerField(default=0)
     pdq_count = models.BigIntegerField(default=0)
+    vpdq_count = models.BigIntegerField(default=0)
     problem_count = models.BigIntegerField(default=0)
     problems = models.JSONField(default=list, blank=True, help_text="The first 1,000 problems")
     source_name = models.CharField(max_length=500, blank=True, default="")
@@ -55,6 +56,7 @@ class HashEntry(models.Model):
     sha1 = models.CharField(max_length=40, null=True, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     pdq = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    vpdq = models.TextField(null=True, blank=True, help_text='JSON ["pdq_hex,quality,seconds"]')
     photodna = models.TextField(null=True, blank=True)
     category = models.CharField(max_length=32, null=True, blank=True, help_text="Raw, as listed")
     series = models.CharField(max_length=500, null=True, blank=True)
@@ -74,12 +76,23 @@ class Match(models.Model):
         EXACT_SHA1 = "exact_sha1"
         EXACT_SHA256 = "exact_sha256"
         NEAR_PDQ = "near_pdq"
+        NEAR_VPDQ = "near_vpdq"  # a video: a share of its frames match the entry's frames
+
+    NEAR_KINDS = (Kind.NEAR_PDQ, Kind.NEAR_VPDQ)
 
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="matches")
     hash_list = models.ForeignKey(HashList, on_delete=models.CASCADE, related_name="matches")
     entry = models.ForeignKey(HashEntry, on_delete=models.CASCADE, related_name="matches")
     kind = models.CharField(max_length=16, choices=Kind.choices)
-    distance = models.SmallIntegerField(default=0, help_text="PDQ Hamming distance; 0 if exact")
+    distance = models.SmallIntegerField(
+        default=0, help_text="PDQ Hamming distance (video: median over matched frames); 0 if exact"
+    )
+    query_match_percent = models.FloatField(
+        null=True, blank=True, help_text="Video: share of the item's frames found in the entry"
+    )
+    target_match_percent = models.FloatField(
+        null=True, blank=True, help_text="Video: share of the entry's frames found in the item"
+    )
     dihedral = models.BooleanField(default=False, help_text="Matched a rotation or a flip")
     category = models.CharField(
         max_length=32, default="uncategorised", help_text="Mapped through the list's scheme"
