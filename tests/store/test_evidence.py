@@ -53,3 +53,25 @@ def test_thumbnails_are_addressed_by_content_and_index(store: EvidenceStore) -> 
     path = store.put_thumbnail(sha, 2, b"\xff\xd8jpeg")
     assert path == store.thumbnail_path(sha, 2)
     assert path.read_bytes() == b"\xff\xd8jpeg"
+
+
+def test_stale_partial_writes_of_this_host_go_and_another_hosts_stay(tmp_path: Path) -> None:
+    import os
+
+    from vigil.store.evidence import _HOST
+
+    store = EvidenceStore(tmp_path / "store").create()
+    dead_here = store.tmp / f"999999999@{_HOST}-aa"
+    running_here = store.tmp / f"{os.getpid()}@{_HOST}-bb"
+    other_host = store.tmp / "999999999@another_worker-cc"
+    old_other_host = store.tmp / "999999999@another_worker-dd"
+    legacy = store.tmp / "999999999-ee"  # before host names were recorded
+    for path in (dead_here, running_here, other_host, old_other_host, legacy):
+        path.write_bytes(b"partial")
+    day_ago = os.stat(old_other_host).st_mtime - 2 * 24 * 3600
+    os.utime(old_other_host, (day_ago, day_ago))
+
+    assert store.remove_stale_tmp() == 3
+    assert sorted(p.name for p in store.tmp.iterdir()) == sorted(
+        [running_here.name, other_host.name]
+    )

@@ -3,7 +3,7 @@
 Layout under the store root:
     blobs/ab/cd/<sha256>        the stored copy, mode 0444
     thumbs/ab/<sha256>-<n>.jpg  derived thumbnails (n = 0 for an image, keyframes 0.. for video)
-    tmp/<pid>-<random>          content being written; renamed into blobs/ once its hash is known
+    tmp/<pid>@<host>-<random>   content being written; renamed into blobs/ once its hash is known
 
 Writes are idempotent: storing content that is already present keeps the existing copy, so a
 run that is killed and started again never stores anything twice.
@@ -14,7 +14,10 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import re
 import secrets
+import socket
+import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -23,6 +26,9 @@ from typing import BinaryIO
 from vigil.core.hashing import Digests, MultiHasher
 
 READ_ONLY = 0o444
+# Partial writes of another host sharing the store are left alone this long (seconds).
+FOREIGN_TMP_GRACE_S = 24 * 3600
+_HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "localhost"
 
 
 class BlobTooLarge(Exception):
@@ -76,16 +82,23 @@ class EvidenceStore:
 
     # -- housekeeping --------------------------------------------------------------------
     def _tmp_name(self) -> Path:
-        return self.tmp / f"{os.getpid()}-{secrets.token_hex(8)}"
+        return self.tmp / f"{os.getpid()}@{_HOST}-{secrets.token_hex(8)}"
 
     def remove_stale_tmp(self) -> int:
-        """Deletes partial writes left by processes that no longer run (after a crash)."""
+        """Deletes partial writes left by processes that no longer run (after a crash).
+
+        A store shared by several hosts (Dask workers) holds other hosts' writes in progress:
+        this host can only judge its own, and leaves another host's alone for a day."""
         removed = 0
         if not self.tmp.is_dir():
             return 0
         for entry in self.tmp.iterdir():
-            pid_text = entry.name.split("-", 1)[0]
-            if pid_text.isdigit() and _pid_alive(int(pid_text)):
+            writer = entry.name.rsplit("-", 1)[0]
+            pid_text, _, host = writer.partition("@")
+            if host and host != _HOST:
+                if _age_seconds(entry) < FOREIGN_TMP_GRACE_S:
+                    continue
+            elif pid_text.isdigit() and _pid_alive(int(pid_text)):
                 continue
             with contextlib.suppress(FileNotFoundError):
                 entry.unlink()
@@ -160,6 +173,13 @@ class BlobWriter:
     ) -> None:
         if self._committed is None:
             self.abort()
+
+
+def _age_seconds(path: Path) -> float:
+    try:
+        return time.time() - path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _pid_alive(pid: int) -> bool:
