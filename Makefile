@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest bench clean
+.PHONY: setup demo test lint typecheck pytest pytest-postgresql bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Translations are compiled here and by `vigil serve`; nothing binary is committed.
 setup: $(STAMP)
+	@for po in src/vigil/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done
 
 demo: setup
 	$(BIN)/vigil demo
@@ -24,10 +26,20 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The whole suite on the embedded default (SQLite), then again on PostgreSQL: every instance a
+# test makes gets a fresh database on that server (tests/instance.py).
+PG_SERVER ?= postgresql://postgres@127.0.0.1:5432
+
 pytest: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
-test: lint typecheck pytest
+pytest-postgresql: setup
+	@$(BIN)/python -c "import psycopg; psycopg.connect('$(PG_SERVER)/postgres').close()" \
+	  || { echo "No PostgreSQL answers at $(PG_SERVER) (see .ci/services.sh)"; exit 1; }
+	VIGIL_TEST_DATABASE_SERVER=$(PG_SERVER) \
+	  $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
+
+test: lint typecheck pytest pytest-postgresql
 
 bench: setup
 	$(BIN)/python bench/ingest.py --workers 2

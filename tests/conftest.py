@@ -27,8 +27,11 @@ SHARED_DATA = Path(
 
 @pytest.fixture(scope="session")
 def django_instance() -> Iterator[Path]:
+    from tests.instance import fresh_database_url, on_postgresql
     from vigil.web.bootstrap import setup_django
 
+    if on_postgresql():
+        os.environ["VIGIL_DATABASE_URL"] = fresh_database_url()
     setup_django()
     yield Path(_SESSION_HOME)
 

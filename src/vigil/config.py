@@ -59,5 +59,62 @@ def database_path(home: Path) -> Path:
     return home / "vigil.sqlite3"
 
 
+def database_url() -> str:
+    """VIGIL_DATABASE_URL (postgresql://USER:PASSWORD@HOST:PORT/NAME); empty = embedded SQLite."""
+    return env_str("VIGIL_DATABASE_URL", "").strip()
+
+
+def postgresql_settings(url: str) -> dict[str, object]:
+    """Django's DATABASES entry for a postgresql:// URL; anything else is a ConfigError."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(
+            f"VIGIL_DATABASE_URL must start with postgresql://, not {parts.scheme or url!r}"
+        )
+    name = unquote(parts.path.lstrip("/"))
+    if not name:
+        raise ConfigError("VIGIL_DATABASE_URL must name a database: postgresql://HOST/NAME")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError("VIGIL_DATABASE_URL has a port that is not a number") from None
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": name,
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": parts.hostname or "",
+        "PORT": str(port or ""),
+        "OPTIONS": dict(parse_qsl(parts.query)),
+        # Reuse connections in long-lived processes (web, worker); 0 would reconnect per request.
+        "CONN_MAX_AGE": env_int("VIGIL_DB_CONN_MAX_AGE", 60, minimum=0),
+        "CONN_HEALTH_CHECKS": True,
+    }
+
+
 def store_root(home: Path) -> Path:
     return home / "store"
+
+
+def dask_scheduler(given: str | None = None) -> str | None:
+    """The Dask scheduler for `--executor dask`: `given` (--scheduler), else
+    VIGIL_DASK_SCHEDULER; None when neither is set. HOST:PORT means tcp://HOST:PORT."""
+    from urllib.parse import urlsplit
+
+    origin = "--scheduler" if given is not None else "VIGIL_DASK_SCHEDULER"
+    raw = (given if given is not None else env_str("VIGIL_DASK_SCHEDULER", "")).strip()
+    if not raw:
+        return None
+    address = raw if "://" in raw else f"tcp://{raw}"
+    parts = urlsplit(address)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if parts.scheme not in ("tcp", "tls") or not parts.hostname or port is None or parts.path:
+        raise ConfigError(
+            f"{origin} must be tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786), not {raw!r}"
+        )
+    return address

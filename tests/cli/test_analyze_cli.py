@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -12,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import vigil
+from tests.instance import instance_env
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _add_user(home: Path, name: str, role: str) -> None:
         check=True,
         capture_output=True,
         timeout=120,
-        env={**os.environ, "VIGIL_HOME": str(home)},
+        env=instance_env(home),
     )
 
 

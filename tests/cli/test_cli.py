@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.builders.seizure import build_mixed_seizure, photo_bytes
+from tests.instance import instance_env, on_postgresql
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 def vigil(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "vigil.cli.main", *args],
-        env={**os.environ, "VIGIL_HOME": str(home), "COLUMNS": "200"},
+        env=instance_env(home, COLUMNS="200"),
         capture_output=True,
         text=True,
         timeout=300,
@@ -30,7 +30,7 @@ def test_init_creates_the_database_and_the_store(tmp_path: Path) -> None:
     home = tmp_path / "home"
     result = vigil(home, "init")
     assert "Instance ready" in result.stdout
-    assert (home / "vigil.sqlite3").is_file()
+    assert (home / "vigil.sqlite3").is_file() != on_postgresql()
     assert (home / "store" / "blobs").is_dir()
     assert (home / "secret_key").stat().st_mode & 0o077 == 0
 
@@ -130,7 +130,7 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "vigil.cli.main", "cases"],
-        env={**os.environ, "VIGIL_HOME": str(tmp_path / "h"), "VIGIL_DEBUG": "maybe"},
+        env=instance_env(tmp_path / "h", VIGIL_DEBUG="maybe"),
         capture_output=True,
         text=True,
         timeout=60,

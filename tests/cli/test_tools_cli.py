@@ -4,7 +4,6 @@ officers use them: real processes, an instance folder of their own."""
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import vigil
+from tests.instance import instance_env
 
 pytestmark = pytest.mark.slow
 
@@ -48,7 +48,7 @@ def add_user(
             "--password-stdin",
         ],
         input=password + "\n",
-        env={**os.environ, "VIGIL_HOME": str(home), "COLUMNS": "200"},
+        env=instance_env(home, COLUMNS="200"),
         capture_output=True,
         text=True,
         timeout=120,

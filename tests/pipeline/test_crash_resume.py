@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from tests.builders.archives import zip_bytes
 from tests.builders.seizure import photo_bytes
+from tests.instance import RawDatabase, instance_env, instance_exists
 
 pytestmark = pytest.mark.slow
 
@@ -33,7 +33,7 @@ def _corpus(root: Path) -> int:
 
 
 def _env(home: Path) -> dict[str, str]:
-    return {**os.environ, "VIGIL_HOME": str(home)}
+    return instance_env(home)
 
 
 def _triage_command(corpus: Path) -> list[str]:
@@ -41,14 +41,15 @@ def _triage_command(corpus: Path) -> list[str]:
 
 
 def _recorded(home: Path) -> int:
-    database = home / "vigil.sqlite3"
-    if not database.exists():
+    if not instance_exists(home):
         return 0
     try:
-        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5) as db:
+        with RawDatabase(home, read_only=True) as db:
             return int(db.execute("SELECT COUNT(*) FROM cases_item").fetchone()[0])
-    except sqlite3.OperationalError:  # schema not created yet
-        return 0
+    except Exception as error:  # the schema not created yet, on either database
+        if "cases_item" in str(error):
+            return 0
+        raise
 
 
 def _kill_when(home: Path, corpus: Path, at_least: int, timeout: float = 120) -> bool:
