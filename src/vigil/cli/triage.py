@@ -47,8 +47,14 @@ def triage(
         int | None, typer.Option("--workers", min=1, help="Worker processes (default: all cores)")
     ] = None,
     executor: Annotated[
-        str, typer.Option("--executor", help="process (default) or inline")
+        str, typer.Option("--executor", help="process (default), dask or inline")
     ] = "process",
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Dask scheduler for --executor dask (default $VIGIL_DASK_SCHEDULER)"
+        ),
+    ] = None,
     max_depth: Annotated[
         int | None, typer.Option("--max-depth", min=0, help="Nested archive depth (default 3)")
     ] = None,
@@ -61,10 +67,13 @@ def triage(
     """Hash, type and analyse every file of a seizure; resumes where a killed run stopped."""
     if not path.exists() and not path.is_symlink():
         raise fail(f"{path} does not exist")
-    if executor not in ("process", "inline"):
-        raise fail("--executor must be 'process' or 'inline'")
+    if executor not in ("process", "dask", "inline"):
+        raise fail("--executor must be 'process', 'dask' or 'inline'")
+    if executor == "dask":
+        scheduler = dask_scheduler_or_exit(scheduler)
     start_django()
     from vigil.audit.log import cli_actor
+    from vigil.pipeline.executors.dask import ClusterUnavailable
     from vigil.pipeline.service import triage as run_triage
     from vigil.pipeline.triage import TriageLocked
 
@@ -94,12 +103,16 @@ def triage(
                 path,
                 executor=executor,  # type: ignore[arg-type]
                 workers=workers,
+                scheduler=scheduler,
                 max_depth=max_depth,
                 on_progress=on_progress,
                 actor=cli_actor(),
             )
         except TriageLocked as error:
             raise fail(str(error)) from None
+        except ClusterUnavailable as error:
+            resume = "Nothing recorded is lost: the same command resumes the run."
+            raise fail(f"{error}\n{resume}") from None
     document = summary_document(case, summary, stats)
     if json_summary is not None:
         json_summary.write_text(json.dumps(document, indent=2) + "\n")
@@ -109,6 +122,18 @@ def triage(
         print_summary(summary, stats, document["sources"][0]["errors"])
     if not summary.adds_up:
         raise fail("the counts do not add up: enumerated != processed + failed", code=3)
+
+
+def dask_scheduler_or_exit(given: str | None) -> str:
+    from vigil.config import ConfigError, dask_scheduler
+
+    try:
+        address = dask_scheduler(given)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+    if address is None:
+        raise fail("--executor dask needs --scheduler tcp://HOST:8786 (or VIGIL_DASK_SCHEDULER)")
+    return address
 
 
 def summary_document(case: str, summary: SourceSummary, stats: RunStats) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from vigil import config
 from vigil.audit.log import record
 from vigil.core.entries import ArchiveLimits
 from vigil.pipeline.executors.base import Executor
+from vigil.pipeline.executors.dask import DaskExecutor
 from vigil.pipeline.executors.inline import InlineExecutor
 from vigil.pipeline.executors.process import ProcessPoolExecutorAdapter
 from vigil.pipeline.tasks import WorkerConfig
@@ -18,7 +19,7 @@ from vigil.pipeline.triage import RunStats, SourceSummary, TriageRun
 from vigil.store.evidence import EvidenceStore
 from vigil.web.cases.models import Case
 
-ExecutorName = Literal["inline", "process"]
+ExecutorName = Literal["inline", "process", "dask"]
 
 
 def instance_store(home: Path | None = None) -> EvidenceStore:
@@ -26,10 +27,21 @@ def instance_store(home: Path | None = None) -> EvidenceStore:
 
 
 def make_executor_factory(
-    name: ExecutorName, worker_config: WorkerConfig, workers: int | None
+    name: ExecutorName,
+    worker_config: WorkerConfig,
+    workers: int | None,
+    scheduler: str | None = None,
 ) -> Callable[[], Executor]:
     if name == "inline":
         return lambda: InlineExecutor(worker_config)
+    if name == "dask":
+        address = config.dask_scheduler(scheduler)
+        if address is None:
+            raise config.ConfigError(
+                "the Dask executor needs a scheduler: --scheduler tcp://HOST:8786 or "
+                "VIGIL_DASK_SCHEDULER"
+            )
+        return lambda: DaskExecutor(worker_config, address)
     return lambda: ProcessPoolExecutorAdapter(worker_config, workers)
 
 
@@ -39,6 +51,7 @@ def triage(
     *,
     executor: ExecutorName = "process",
     workers: int | None = None,
+    scheduler: str | None = None,
     max_depth: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     actor: str = "system",
@@ -54,7 +67,7 @@ def triage(
         case,
         path,
         store,
-        make_executor_factory(executor, worker_config, workers),
+        make_executor_factory(executor, worker_config, workers, scheduler),
         lock_folder=home / "locks",
         on_progress=on_progress,
     )
@@ -82,4 +95,8 @@ def triage(
 
     if HashList.objects.filter(complete=True).exists():
         match_case(case, actor=actor)
+    # Chat exports (issue 7): found among the items by their content, imported once each.
+    from vigil.web.chats.importer import import_case_chats
+
+    import_case_chats(case, store, actor=actor)
     return summary, run.stats
