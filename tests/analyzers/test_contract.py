@@ -13,6 +13,7 @@ import yaml
 from vigil.analyzers.base import RISK_LEVELS, Analyzer, Example
 from vigil.analyzers.context import AnalyzerContext
 from vigil.analyzers.registry import contract_problem, default_registry
+from vigil.analyzers.stored_model import UsesStoredModels
 
 ANALYZERS = list(default_registry())
 MODEL_CARD_SECTIONS = (
@@ -30,6 +31,12 @@ CASES = [
     for analyzer in ANALYZERS
     for example in analyzer.examples()
 ]
+
+
+def needs_an_import(analyzer: type[Analyzer]) -> bool:
+    """Its model comes from the model store, and none is imported in a test instance (its own
+    tests build a tiny one)."""
+    return issubclass(analyzer, UsesStoredModels) and analyzer.missing_models() is not None
 
 
 def run_example(analyzer: type[Analyzer], example: Example, tmp_path: Path) -> AnalyzerContext:
@@ -55,7 +62,7 @@ def test_vigil_registers_its_own_analyzers() -> None:
 @pytest.mark.parametrize("analyzer", ANALYZERS, ids=lambda a: a.name)
 def test_the_analyzer_meets_the_static_contract(analyzer: type[Analyzer]) -> None:
     assert contract_problem(analyzer) is None
-    assert analyzer.missing_dependency() is None
+    assert analyzer.missing_dependency() is None or needs_an_import(analyzer)
     assert analyzer.examples(), "an analyzer brings at least one example of its own"
     assert re.fullmatch(r"\d+(\.\d+)*", analyzer.version)
 
@@ -84,6 +91,8 @@ def test_the_default_risk_assessment_is_well_formed(analyzer: type[Analyzer]) ->
 
 @pytest.mark.parametrize("analyzer", [a for a in ANALYZERS if a.uses_ai], ids=lambda a: a.name)
 def test_an_ai_analyzer_names_its_model_by_digest(analyzer: type[Analyzer]) -> None:
+    if needs_an_import(analyzer):
+        pytest.skip("its model is imported by an administrator; none is in a test instance")
     model = analyzer.model()
     assert model is not None
     assert re.fullmatch(r"[0-9a-f]{64}", model.digest)

@@ -373,3 +373,14 @@ def test_pdq_at_full_resolution_matches_metas_reference_hashes_too(
     record_property("max_pdq_distance_reduced", worst_reduced)
     record_property("max_pdq_distance_full", worst_full)
     assert worst_full <= PDQ_TOLERANCE
+
+
+def test_a_truncated_jpeg_is_corrupt_even_after_a_library_made_pillow_lenient() -> None:
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what importing WeasyPrint does
+    try:
+        result = analyze_image(build.truncated_jpeg())
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+    assert "image_corrupt" in [issue.code for issue in result.issues]

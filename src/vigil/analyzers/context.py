@@ -4,12 +4,15 @@ problems. No analyzer opens a file, a database or a socket on its own (plaso's P
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from vigil.core.issues import Issue
+
+if TYPE_CHECKING:
+    from vigil.store.models import StoredModel
 
 
 @dataclass(slots=True)
@@ -43,6 +46,7 @@ class AnalyzerContext:
         path: Path | None = None,
         parameters: dict[str, Any] | None = None,
         on_progress: Callable[[float], None] | None = None,
+        models: Mapping[str, StoredModel] | None = None,
     ) -> None:
         if data is None and path is None:
             raise ValueError("a context needs the content or the path of its stored copy")
@@ -54,6 +58,7 @@ class AnalyzerContext:
         self._data = data
         self._path = path
         self._on_progress = on_progress
+        self._models = dict(models or {})
         self.output = AnalyzerOutput()
 
     # -- reading -------------------------------------------------------------------------
@@ -81,6 +86,11 @@ class AnalyzerContext:
             return self._data
         assert self._path is not None
         return self._path
+
+    def model(self, role: str = "model") -> StoredModel | None:
+        """The stored model the coordinator resolved for `role` (vigil.store.models), or None
+        when none was imported: the analyzer then reports what to import."""
+        return self._models.get(role)
 
     # -- reporting -----------------------------------------------------------------------
     def fact(self, key: str, value: Any) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pdqhash
 import pillow_heif
-from PIL import Image, JpegImagePlugin
+from PIL import Image, ImageFile, JpegImagePlugin
 
 from vigil.core import filetype
 from vigil.core.issues import Issue
@@ -86,8 +86,11 @@ def analyze_image(
     resolution (slow; only for checking what the reduction costs in accuracy).
     """
     result = ImageAnalysis()
-    # Pillow's limit is process-global; workers run one image at a time, so set it per call.
+    # Pillow's settings are process-global; workers run one image at a time, so set them per
+    # call. A truncated image must fail, whatever a library imported in this process set
+    # (WeasyPrint sets LOAD_TRUNCATED_IMAGES = True on import).
     Image.MAX_IMAGE_PIXELS = max_pixels
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

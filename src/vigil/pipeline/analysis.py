@@ -20,9 +20,11 @@ from django.utils import timezone
 from vigil.analyzers.base import Analyzer
 from vigil.analyzers.context import AnalyzerOutput
 from vigil.analyzers.registry import default_registry
+from vigil.analyzers.stored_model import models_for_run
 from vigil.core.issues import Issue
 from vigil.pipeline.analysis_worker import AnalysisTask, run_analyzer
 from vigil.store.evidence import EvidenceStore
+from vigil.store.models import StoredModel
 from vigil.web.analysis.models import AnalysisRun, Suggestion
 from vigil.web.cases.models import Blob, Case, Item
 
@@ -71,6 +73,7 @@ def execute_run(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> AnalysisSummary:
     analyzer = default_registry().get(run.tool)
+    models = models_for_run(analyzer, run.model_digest)  # workers get paths, not the store
     blobs = _blobs_for(run.case, analyzer)
     total = blobs.count()
     first_items = dict(
@@ -81,14 +84,14 @@ def execute_run(
     )
     pending: list[tuple[AnalysisTask, AnalyzerOutput]] = []
     summary = AnalysisSummary(str(run.run_id), run.tool, 0, 0, 0)
-    for task, output in _execute(_tasks(run, blobs, store), workers):
+    for task, output in _execute(_tasks(run, blobs, store, models), workers):
         pending.append((task, output))
         if len(pending) >= BATCH:
-            _save(run, pending, first_items, summary)
+            _save(run, pending, first_items, summary, store)
             pending = []
         if on_progress:
             on_progress(summary.analyzed + len(pending), total)
-    _save(run, pending, first_items, summary)
+    _save(run, pending, first_items, summary, store)
     AnalysisRun.objects.filter(pk=run.pk).update(
         status=AnalysisRun.Status.COMPLETE,
         items_analyzed=summary.analyzed,
@@ -109,9 +112,13 @@ def _blobs_for(case: Case, analyzer: type[Analyzer]) -> Any:
     )
 
 
-def _tasks(run: AnalysisRun, blobs: Any, store: EvidenceStore) -> Iterator[AnalysisTask]:
+def _tasks(
+    run: AnalysisRun, blobs: Any, store: EvidenceStore, models: dict[str, StoredModel]
+) -> Iterator[AnalysisTask]:
     for sha256, family, type_label in blobs.values_list("sha256", "family", "type_label"):
-        yield AnalysisTask(run.tool, sha256, family, type_label, str(store.root), run.parameters)
+        yield AnalysisTask(
+            run.tool, sha256, family, type_label, str(store.root), run.parameters, models
+        )
 
 
 def _execute(
@@ -148,11 +155,52 @@ def _execute(
                     yield task, failed
 
 
+def _save_facts(
+    run: AnalysisRun, batch: list[tuple[AnalysisTask, AnalyzerOutput]], store: EvidenceStore
+) -> None:
+    """A deterministic tool's facts and derived images (keyframes of scenes, say) join the
+    content's media under the tool's name, with the run that produced them. AI tools emit no
+    facts (the contract test enforces it): their output stays a suggestion.
+
+    Derived images become thumbnails numbered after triage's own; a later run of the same tool
+    reuses its numbers, so thumbnails never pile up."""
+    produced = {task.sha256: out for task, out in batch if out.facts or out.derived}
+    if not produced:
+        return
+    blobs = Blob.objects.filter(sha256__in=list(produced)).only("sha256", "media", "thumbnails")
+    changed = []
+    for blob in blobs:
+        output = produced[blob.sha256]
+        media = dict(blob.media or {})
+        earlier = media.get(run.tool)
+        if not isinstance(earlier, dict):
+            earlier = {}
+        first = int(earlier.get("first_thumbnail", blob.thumbnails))
+        for offset, (_, jpeg) in enumerate(sorted(output.derived.items())):
+            store.put_thumbnail(blob.sha256, first + offset, jpeg)
+        media[run.tool] = {
+            **output.facts,
+            "run": str(run.run_id),
+            "tool_version": run.tool_version,
+            **(
+                {"first_thumbnail": first, "thumbnail_count": len(output.derived)}
+                if output.derived
+                else {}
+            ),
+        }
+        blob.media = media
+        blob.thumbnails = max(blob.thumbnails, first + len(output.derived))
+        changed.append(blob)
+    store.sync()  # thumbnails on disk before the database names them
+    Blob.objects.bulk_update(changed, ["media", "thumbnails"])
+
+
 def _save(
     run: AnalysisRun,
     batch: list[tuple[AnalysisTask, AnalyzerOutput]],
     first_items: dict[str, int],
     summary: AnalysisSummary,
+    store: EvidenceStore,
 ) -> None:
     suggestions = [
         Suggestion(
@@ -173,6 +221,7 @@ def _save(
     ]
     with transaction.atomic():
         Suggestion.objects.bulk_create(suggestions)
+        _save_facts(run, batch, store)
     summary.analyzed += len(batch)
     summary.suggestions += len(suggestions)
     for task, output in batch:

@@ -3,7 +3,7 @@ worker process, or on a Dask worker later)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
 from vigil.analyzers.registry import default_registry
 from vigil.core.issues import Issue
 from vigil.store.evidence import EvidenceStore
+from vigil.store.models import StoredModel
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,8 @@ class AnalysisTask:
     type_label: str
     store_root: str
     parameters: dict[str, Any]
+    #: Stored models by role, resolved by the coordinator (vigil.store.models).
+    models: dict[str, StoredModel] = field(default_factory=dict)
 
 
 def run_analyzer(task: AnalysisTask) -> AnalyzerOutput:
@@ -33,6 +36,7 @@ def run_analyzer(task: AnalysisTask) -> AnalyzerOutput:
         type_label=task.type_label,
         path=store.blob_path(task.sha256),
         parameters=task.parameters,
+        models=task.models,
     )
     try:
         analyzer().analyze(ctx)
