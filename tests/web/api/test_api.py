@@ -41,8 +41,12 @@ def agency_with_people(case_name: str) -> dict[str, Any]:
 
 
 @pytest.fixture
-def triaged_case(tmp_path: Path, case_name: str, shared_data: Path) -> str:
+def triaged_case(
+    tmp_path: Path, case_name: str, shared_data: Path, agency_with_people: dict[str, Any]
+) -> str:
     from vigil.pipeline.service import triage
+    from vigil.web.accounts.models import CaseMembership
+    from vigil.web.cases.models import Case
 
     root = tmp_path / "seizure"
     root.mkdir()
@@ -51,6 +55,10 @@ def triaged_case(tmp_path: Path, case_name: str, shared_data: Path) -> str:
         root / "bridge.jpg",
     )
     triage(case_name, root, executor="inline")
+    # Only members see a case: the analyst works on this one.
+    CaseMembership.objects.create(
+        user=agency_with_people["analyst"], case=Case.objects.get(name=case_name), added_by="test"
+    )
     return case_name
 
 

@@ -1,19 +1,40 @@
-"""The REST API (django-ninja; OpenAPI schema at /api/v1/openapi.json): tools, governed
-analysis runs, suggestions and decisions. The CLI's gate decides whether a tool may run."""
+"""The REST API (django-ninja; OpenAPI schema at /api/v1/openapi.json): cases, items,
+categorisation, exports, tools, governed analysis runs, suggestions and decisions.
+
+Every operation declares its rule (vigil.web.access.api_rule) and checks the case through the
+same access module as the web views: a non-member gets 404. Authentication: a bearer token
+(`vigil token create`), or the browser's session once signed in with two factors.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
-from vigil.web.api.auth import TokenAuth
+from vigil.web.access import Action, api_rule, case_named
+from vigil.web.api.auth import TokenAuth, VerifiedSessionAuth
 
 # No interactive docs page: Ninja's loads Swagger UI from a CDN, and Vigil runs air-gapped.
 # The OpenAPI schema itself is served at /api/v1/openapi.json.
-api = NinjaAPI(title="Vigil", version="1", urls_namespace="api-v1", auth=TokenAuth(), docs_url=None)
+api = NinjaAPI(
+    title="Vigil",
+    version="1",
+    urls_namespace="api-v1",
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    docs_url=None,
+)
+api.add_router("/", "vigil.web.jobs.api.router")  # background jobs
+api.add_router("/", "vigil.web.api.cases.router")  # cases, items, categorisation
+api.add_router("/", "vigil.web.api.exports.router")  # known-material exports
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(error) or "Forbidden"}, status=403)
 
 
 class ToolOut(Schema):
@@ -48,6 +69,7 @@ def _audit(action: str, **fields: Any) -> None:
 
 
 @api.get("/tools", response=list[ToolOut])
+@api_rule(None)
 def list_tools(request: HttpRequest) -> list[dict[str, Any]]:
     from vigil.analyzers.registry import default_registry
 
@@ -67,6 +89,7 @@ def list_tools(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @api.post("/cases/{case}/analyses", response={202: RunOut})
+@api_rule(Action.ANALYSE)
 def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
     """Queues a run of an approved tool; refused with the reason when the gate says no."""
     from vigil.analyzers.registry import default_registry
@@ -74,12 +97,9 @@ def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
     from vigil.governance.gate import ToolRefused, check_tool_allowed
     from vigil.pipeline.analysis import start_run
     from vigil.web.analysis.models import AnalysisRun
-    from vigil.web.cases.models import Case
 
     user = request.auth  # type: ignore[attr-defined]
-    case_row = Case.objects.filter(name=case).first()
-    if case_row is None:
-        raise HttpError(404, f"no case named {case!r}")
+    case_row = case_named(user, case, Action.ANALYSE)
     if body.tool not in default_registry():
         raise HttpError(404, f"no tool named {body.tool!r}")
     try:
@@ -112,28 +132,32 @@ def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
 
 
 @api.get("/cases/{case}/suggestions")
+@api_rule(Action.VIEW)
 def list_suggestions(request: HttpRequest, case: str, tool: str = "") -> list[dict[str, Any]]:
     from vigil.cli.analyze import suggestion_document
     from vigil.web.analysis.models import Suggestion
 
-    query = Suggestion.objects.filter(case__name=case).select_related("run", "item")
+    user = request.auth  # type: ignore[attr-defined]
+    case_row = case_named(user, case, Action.VIEW)
+    query = Suggestion.objects.filter(case=case_row).select_related("run", "item")
     if tool:
         query = query.filter(tool=tool)
-    user = request.auth  # type: ignore[attr-defined]
     _audit("suggestions.read", actor=user.username, case_name=case, purpose="api")
     return [suggestion_document(s) for s in query.prefetch_related("decisions__decided_by")]
 
 
 @api.post("/suggestions/{suggestion_id}/decision", response={201: dict})
+@api_rule(Action.CATEGORISE)
 def decide(request: HttpRequest, suggestion_id: int, body: DecisionIn) -> Status:
+    from vigil.web.access import require_case_member
     from vigil.web.analysis.models import Decision, Suggestion
     from vigil.web.analysis.services import decide as record_decision
 
+    user = request.auth  # type: ignore[attr-defined]
+    suggestion = Suggestion.objects.select_related("case").filter(pk=suggestion_id).first()
+    require_case_member(user, suggestion.case if suggestion else None, Action.CATEGORISE)
+    assert suggestion is not None
     if body.verdict not in Decision.Verdict.values:
         raise HttpError(422, "verdict must be 'confirmed' or 'rejected'")
-    suggestion = Suggestion.objects.select_related("case").filter(pk=suggestion_id).first()
-    if suggestion is None:
-        raise HttpError(404, f"no suggestion {suggestion_id}")
-    user = request.auth  # type: ignore[attr-defined]
     record_decision(suggestion, body.verdict, user, body.reason, purpose="api: review AI output")
     return Status(201, {"suggestion": suggestion.pk, "verdict": body.verdict})

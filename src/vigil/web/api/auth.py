@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from vigil.web.api.models import ApiToken, token_digest
 
@@ -31,3 +31,13 @@ class TokenAuth(HttpBearer):
             return None
         ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
         return row.user
+
+
+class VerifiedSessionAuth(SessionAuth):
+    """The browser's session, once signed in with both factors (CSRF-checked by Ninja)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.is_verified():
+            return user
+        return None
