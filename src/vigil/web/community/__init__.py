@@ -1,0 +1,1 @@
+"""The hub's vetted community: registration, membership, forum, knowledge base, moderation."""

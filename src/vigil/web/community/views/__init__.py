@@ -1,0 +1,1 @@
+"""The community's pages: membership, forum and moderation, knowledge base and directory."""

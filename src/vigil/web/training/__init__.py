@@ -1,0 +1,1 @@
+"""The hub's training: courses, lessons, quizzes, progress, certificates and cohorts."""
