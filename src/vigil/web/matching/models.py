@@ -55,7 +55,9 @@ class HashEntry(models.Model):
     md5 = models.CharField(max_length=32, null=True, blank=True, db_index=True)
     sha1 = models.CharField(max_length=40, null=True, blank=True, db_index=True)
     sha256 = models.CharField(max_length=64, null=True, blank=True, db_index=True)
-    pdq = models.CharField(max_length=64, null=True, blank=True, db_index=True)
+    # No SQL index: PDQ is searched through the list's persisted near-match index only, and a
+    # fourth B-tree of random values would slow a 10-million-row import by a quarter.
+    pdq = models.CharField(max_length=64, null=True, blank=True)
     vpdq = models.TextField(null=True, blank=True, help_text='JSON ["pdq_hex,quality,seconds"]')
     photodna = models.TextField(null=True, blank=True)
     category = models.CharField(max_length=32, null=True, blank=True, help_text="Raw, as listed")
