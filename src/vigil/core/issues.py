@@ -33,3 +33,10 @@ class Issue:
 
 def has_error(issues: list[Issue]) -> bool:
     return any(issue.severity == "error" for issue in issues)
+
+
+def describe_error(error: BaseException) -> str:
+    """An exception as a message: its type and text, at most 300 characters. Never evidence
+    content: decoders' messages name the problem, not the bytes."""
+    text = str(error).strip().rstrip(".")
+    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__

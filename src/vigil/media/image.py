@@ -24,7 +24,7 @@ import pillow_heif
 from PIL import Image, ImageFile, JpegImagePlugin
 
 from vigil.core import filetype
-from vigil.core.issues import Issue
+from vigil.core.issues import Issue, describe_error
 from vigil.media.exif import read_exif
 from vigil.media.thumbnail import fit_within, jpeg_thumbnail
 
@@ -155,7 +155,7 @@ def _frame_count(img: Image.Image, issues: list[Issue]) -> int | None:
         issues.append(
             Issue.warning(
                 "image_frames_unreadable",
-                f"The frames after the first could not be counted ({_describe(error)}).",
+                f"The frames after the first could not be counted ({describe_error(error)}).",
             )
         )
         img.seek(0)  # the walk stopped part-way; if even this fails, so would decoding
@@ -267,9 +267,5 @@ def _decode_failure(error: Exception) -> Issue:
     ):
         # e.g. a TIFF compression or a bit depth this Pillow build cannot decode
         return Issue.error("image_unsupported", f"The image cannot be decoded here: {text}")
-    return Issue.error("image_corrupt", f"The image is damaged or truncated: {_describe(error)}.")
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().rstrip(".")
-    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__
+    message = f"The image is damaged or truncated: {describe_error(error)}."
+    return Issue.error("image_corrupt", message)

@@ -30,9 +30,9 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from PIL import Image
 
-from vigil.core.issues import Issue
+from vigil.core.issues import Issue, describe_error
 from vigil.media.thumbnail import fit_within, jpeg_thumbnail
-from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS
+from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS, main_video_stream
 
 DEFAULT_THRESHOLD = 30.0
 DEFAULT_MIN_SCENE_S = 1.0
@@ -81,12 +81,14 @@ def detect_scenes(
                 Issue.warning(
                     "video_damaged",
                     f"Scene detection stopped after {result.frames_decoded} frames: "
-                    f"{_describe(error)}.",
+                    f"{describe_error(error)}.",
                 )
             )
         else:
             result.issues.append(
-                Issue.error("video_corrupt", f"The video could not be read: {_describe(error)}.")
+                Issue.error(
+                    "video_corrupt", f"The video could not be read: {describe_error(error)}."
+                )
             )
     return result
 
@@ -100,7 +102,7 @@ def _detect(
     image_side: int,
     max_pixels: int,
 ) -> None:
-    stream = _first_video_stream(container)
+    stream = main_video_stream(container)
     if stream is None:
         result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
         return
@@ -149,14 +151,6 @@ def _detect(
         )
 
 
-def _first_video_stream(container: InputContainer) -> VideoStream | None:
-    # Cover art in MP4/MKV is a one-picture "video" stream flagged attached_pic: not the video.
-    streams = list(container.streams.video)
-    moving = [s for s in streams if not s.disposition & av.stream.Disposition.attached_pic]
-    candidates = moving or streams
-    return candidates[0] if candidates else None
-
-
 def _frame_jpeg(frame: VideoFrame, stream: VideoStream, side: int) -> bytes:
     # Scale in swscale from YUV, honouring non-square pixels, then turn upright by the display
     # matrix (phone videos), as the triage thumbnails do.
@@ -167,8 +161,3 @@ def _frame_jpeg(frame: VideoFrame, stream: VideoStream, side: int) -> bytes:
     if rotation % 360:
         image = image.rotate(rotation, expand=True, resample=Image.Resampling.NEAREST)
     return jpeg_thumbnail(image, side, quality=KEYFRAME_QUALITY)
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().rstrip(".")
-    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__

@@ -22,7 +22,7 @@ from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from PIL import Image
 
-from vigil.core.issues import Issue
+from vigil.core.issues import Issue, describe_error
 from vigil.media.thumbnail import fit_within, jpeg_thumbnail
 
 DECODE_THREADS = 1
@@ -61,7 +61,7 @@ def analyze_video(
             _analyze(container, result, keyframes, thumb_size, max_pixels)
     except Exception as error:  # FFmpeg errors, OSError, and whatever a hostile file provokes
         result.issues.append(
-            Issue.error("video_corrupt", f"The video could not be read: {_describe(error)}.")
+            Issue.error("video_corrupt", f"The video could not be read: {describe_error(error)}.")
         )
     return result
 
@@ -75,7 +75,7 @@ def _analyze(
 ) -> None:
     result.container = container.format.name
     result.has_audio = bool(container.streams.audio)
-    stream = _main_video_stream(container)
+    stream = main_video_stream(container)
     if stream is None:
         result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
         return
@@ -99,7 +99,7 @@ def _analyze(
         _sample_keyframes(container, stream, result, keyframes, thumb_size)
 
 
-def _main_video_stream(container: InputContainer) -> VideoStream | None:
+def main_video_stream(container: InputContainer) -> VideoStream | None:
     # Cover art in MP4/MKV is a one-picture "video" stream flagged attached_pic: not the video.
     streams = list(container.streams.video)
     moving = [s for s in streams if not s.disposition & av.stream.Disposition.attached_pic]
@@ -133,7 +133,7 @@ def _sample_keyframes(
             result.keyframe_thumbnails.append(_thumbnail(frame, stream, thumb_size))
             result.keyframe_times.append(round(float(frame.time or 0.0), 3))
         except Exception as error:
-            failures.append(_describe(error))
+            failures.append(describe_error(error))
     if not result.keyframe_thumbnails:
         why = f": {failures[0]}" if failures else ""
         result.issues.append(
@@ -191,8 +191,3 @@ def _positive(value: Fraction | float | int | None) -> float | None:
         return None
     number = float(value)
     return round(number, 6) if math.isfinite(number) and number > 0 else None
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().rstrip(".")
-    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__

@@ -25,8 +25,8 @@ from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from vigil.core.issues import Issue
-from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS
+from vigil.core.issues import Issue, describe_error
+from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS, main_video_stream
 
 # Meta's reference tests and matcher: frames closer than this (strictly) match, and frames of
 # lower quality on either side are left out of the comparison.
@@ -83,12 +83,14 @@ def video_frame_hashes(
                 Issue.warning(
                     "video_damaged",
                     f"Frame hashing stopped after {len(result.frames)} hashed frames: "
-                    f"{_describe(error)}.",
+                    f"{describe_error(error)}.",
                 )
             )
         else:
             result.issues.append(
-                Issue.error("video_corrupt", f"The video could not be read: {_describe(error)}.")
+                Issue.error(
+                    "video_corrupt", f"The video could not be read: {describe_error(error)}."
+                )
             )
     return result
 
@@ -101,7 +103,7 @@ def _hash_frames(
     downsample: int | None,
     max_pixels: int,
 ) -> None:
-    stream = _first_video_stream(container)
+    stream = main_video_stream(container)
     if stream is None:
         result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
         return
@@ -155,14 +157,6 @@ def _hash_frames(
                 timestamp=round(index / fps, 3),
             )
         )
-
-
-def _first_video_stream(container: InputContainer) -> VideoStream | None:
-    # Meta hashes the first video stream; cover art (attached_pic) is skipped as in video.py.
-    streams = list(container.streams.video)
-    moving = [s for s in streams if not s.disposition & av.stream.Disposition.attached_pic]
-    candidates = moving or streams
-    return candidates[0] if candidates else None
 
 
 def _decoded_frames(container: InputContainer, stream: VideoStream) -> Iterator[VideoFrame]:
@@ -224,8 +218,3 @@ def _usable(frames: Sequence[FrameHash], quality: int) -> np.ndarray:
         if frame.quality >= quality:
             rows.append(bytes.fromhex(frame.pdq_hex))
     return np.frombuffer(b"".join(rows), dtype=np.uint8).reshape(len(rows), 32)
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().rstrip(".")
-    return f"{type(error).__name__}: {text}"[:300] if text else type(error).__name__
