@@ -21,6 +21,7 @@ from vigil.chats.records import (
     MessageRecord,
     ParticipantRecord,
     Platform,
+    with_attachment_warnings,
 )
 
 _CONVERSATION_TYPES = frozenset({"Default", "Reply"})
@@ -77,14 +78,7 @@ def _conversation(header: dict[str, Any]) -> ConversationRecord:
 
 def _message_events(raw: dict[str, Any], channel_id: str) -> Iterator[ChatEvent]:
     message = parse_message(raw, channel_id)
-    yield message
-    for attachment in message.attachments:
-        if attachment.status is AttachmentStatus.REJECTED:
-            yield ImportWarning(
-                "attachment_path_rejected",
-                "an attachment path leaves the export folder (absolute or '..'); not looked up",
-                message.platform_id,
-            )
+    yield from with_attachment_warnings(message)
 
 
 def parse_message(raw: dict[str, Any], channel_id: str) -> MessageRecord:

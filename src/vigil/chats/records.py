@@ -3,6 +3,7 @@ ImportWarnings wherever the export is damaged or unusual. Nothing here touches a
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -80,3 +81,15 @@ class ImportWarning:
 
 
 ChatEvent = ConversationRecord | MessageRecord | ImportWarning
+
+
+def with_attachment_warnings(message: MessageRecord) -> Iterator[MessageRecord | ImportWarning]:
+    """The message, then a warning for each attachment whose path was refused."""
+    yield message
+    for attachment in message.attachments:
+        if attachment.status is AttachmentStatus.REJECTED:
+            yield ImportWarning(
+                "attachment_path_rejected",
+                "an attachment path leaves the export (absolute or '..'); not looked up",
+                message.platform_id,
+            )

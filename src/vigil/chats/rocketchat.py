@@ -27,6 +27,7 @@ from vigil.chats.records import (
     MessageRecord,
     ParticipantRecord,
     Platform,
+    with_attachment_warnings,
 )
 
 ANONYMISED = re.compile(r"User_\d+")
@@ -87,14 +88,7 @@ def _room_messages(member: io.BufferedIOBase | Any) -> Iterator[ChatEvent]:
             )
             continue
         message = parse_message(raw, number)
-        yield message
-        for attachment in message.attachments:
-            if attachment.status is AttachmentStatus.REJECTED:
-                yield ImportWarning(
-                    "attachment_path_rejected",
-                    "an attachment path leaves the export (absolute or '..'); not looked up",
-                    message.platform_id,
-                )
+        yield from with_attachment_warnings(message)
 
 
 def parse_message(raw: dict[str, Any], line_number: int) -> MessageRecord:

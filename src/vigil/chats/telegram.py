@@ -28,6 +28,7 @@ from vigil.chats.records import (
     MessageRecord,
     ParticipantRecord,
     Platform,
+    with_attachment_warnings,
 )
 
 _CHAT_LISTS = ("chats.list.item", "left_chats.list.item")
@@ -103,14 +104,7 @@ def _message_events(raw: Any) -> Iterator[ChatEvent]:
         yield ImportWarning("malformed_message", "a message entry is not a JSON object")
         return
     message = parse_message(raw)
-    yield message
-    for attachment in message.attachments:
-        if attachment.status is AttachmentStatus.REJECTED:
-            yield ImportWarning(
-                "attachment_path_rejected",
-                "an attachment path leaves the export folder (absolute or '..'); not looked up",
-                message.platform_id,
-            )
+    yield from with_attachment_warnings(message)
 
 
 def parse_message(raw: dict[str, Any]) -> MessageRecord:
