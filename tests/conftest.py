@@ -25,14 +25,27 @@ SHARED_DATA = Path(
 )
 
 
-@pytest.fixture(scope="session")
-def django_instance() -> Iterator[Path]:
+_database_chosen = False
+
+
+def start_django_for_tests() -> None:
+    """Django on the session's instance; on PostgreSQL, on a fresh database of its own. Every
+    in-process use of Django starts here, whichever test asks first."""
+    global _database_chosen
     from tests.instance import fresh_database_url, on_postgresql
     from vigil.web.bootstrap import setup_django
 
-    if on_postgresql():
-        os.environ["VIGIL_DATABASE_URL"] = fresh_database_url()
+    if not _database_chosen:
+        os.environ.pop("VIGIL_DATABASE_URL", None)
+        if on_postgresql():
+            os.environ["VIGIL_DATABASE_URL"] = fresh_database_url()
+        _database_chosen = True
     setup_django()
+
+
+@pytest.fixture(scope="session")
+def django_instance() -> Iterator[Path]:
+    start_django_for_tests()
     yield Path(_SESSION_HOME)
 
 

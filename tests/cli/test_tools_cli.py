@@ -4,7 +4,6 @@ officers use them: real processes, an instance folder of their own."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import vigil
-from tests.instance import instance_env
+from tests.instance import RawDatabase, instance_env
 
 pytestmark = pytest.mark.slow
 
@@ -74,7 +73,7 @@ def test_users_are_listed_with_their_roles_and_argon2_hashed_passwords(tmp_path:
     assert "Added alice to Local agency as governance_officer, reviewer." in added.stdout
     listed = vigil(home, "user", "ls").stdout
     assert "alice" in listed and "governance_officer, reviewer" in listed
-    with sqlite3.connect(home / "vigil.sqlite3") as db:
+    with RawDatabase(home, read_only=True) as db:
         (hashed,) = db.execute("SELECT password FROM auth_user WHERE username='alice'").fetchone()
     assert hashed.startswith("argon2$") and PASSWORD not in hashed
 

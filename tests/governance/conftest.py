@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.conftest import start_django_for_tests
 from tests.governance.tools.high_risk.analyzer import HighRiskTool
 from tests.governance.tools.low_risk.analyzer import LowRiskTool
 from tests.governance.tools.plain_step.analyzer import PlainStep
-from vigil.web.bootstrap import setup_django
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 # The governance is made of Django models: load them (in the session's instance, see
 # tests/conftest.py) before the test modules import them.
-setup_django()
+start_django_for_tests()
 
 PASSWORD = "a long enough passphrase"
 

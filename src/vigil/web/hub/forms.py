@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.hub.catalogue import LANGUAGES, CatalogueEntry, Localised, validate
 from vigil.hub.catalogue.schema import COSTS
@@ -54,7 +55,10 @@ class ReviewForm(forms.Form):
         label=_("Rating"), coerce=int, choices=[(n, f"{n} / 5") for n in range(5, 0, -1)]
     )
     text = forms.CharField(
-        label=_("Review"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+        label=pgettext_lazy("a member's review of a tool", "Review"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     language = forms.ChoiceField(label=_("Written in"), choices=language_choices)
 
