@@ -17,6 +17,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.web.chats.route_samples import chat_route_samples
 from tests.web.hub.route_samples import hub_route_samples
 from tests.web.personas import Person, SeededCase, make_person, seed_case, sign_in, web_client
 
@@ -106,6 +107,7 @@ def sample_url(name: str, pattern: URLPattern, world: World) -> str:
     samples: dict[str, Any] = {
         **URL_SAMPLES,
         **hub_route_samples(),
+        **chat_route_samples(world.seeded),
         "case_id": world.seeded.case.pk,
         "item_id": world.seeded.items[0].pk,
         "suggestion_id": world.seeded.suggestion.pk,

@@ -86,6 +86,8 @@ ROUTE_RULES: dict[str, Rule] = {
     "case_dashboard": _case(Action.VIEW),
     "case_sources": _case(Action.VIEW),
     "case_members": _case(Action.MANAGE),
+    "case_map": _case(Action.VIEW),
+    "case_map_data": _case(Action.VIEW),
     "review_grid": _case(Action.VIEW),
     "review_tiles": _case(Action.VIEW),
     "review_categorise": _case(Action.CATEGORISE),
@@ -96,6 +98,13 @@ ROUTE_RULES: dict[str, Rule] = {
     "item_decide": _case(Action.CATEGORISE),
     "media_thumbnail": _case(Action.VIEW),
     "media_original": _case(Action.VIEW),
+    "chat_list": _case(Action.VIEW),
+    "chat_conversation": _case(Action.VIEW),
+    "chat_timeline": _case(Action.VIEW),
+    "chat_graph": _case(Action.VIEW),
+    "chat_entities": _case(Action.VIEW),
+    "chat_entity": _case(Action.VIEW),
+    "chat_report": _case(Action.EXPORT),
     # The hub (catalogue, community, training): no evidence, no case. Its views let in only
     # approved members and hub admins (vigil.web.community.vetting); anyone else signed in is
     # sent to the request page. Registering and checking a certificate need no sign-in.

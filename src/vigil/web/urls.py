@@ -10,6 +10,7 @@ from vigil.web.api.api import api
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("", include("vigil.web.review.urls")),
+    path("", include("vigil.web.chats.urls")),
     path("hub/", include("vigil.web.hub.urls")),
     path("hub/", include("vigil.web.community.urls")),
     path("hub/training/", include("vigil.web.training.urls")),

@@ -71,7 +71,11 @@ class Suggestion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["case", "tool"], name="suggestion_case_tool")]
+        indexes = [
+            models.Index(fields=["case", "tool"], name="suggestion_case_tool"),
+            # The review queue's object filter and its list of labels (vigil.web.review.queue).
+            models.Index(fields=["case", "tool", "label"], name="suggestion_case_tool_label"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.tool}: {self.label}"

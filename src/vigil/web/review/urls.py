@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
-from vigil.web.review.views import assets, cases, grid, item, me, media, signin
+from vigil.web.review.views import assets, cases, grid, item, map, me, media, signin
 
 urlpatterns: list[URLPattern] = [
     path("", cases.case_list, name="case_list"),
@@ -21,6 +21,8 @@ urlpatterns: list[URLPattern] = [
     path("cases/<int:case_id>/", cases.case_dashboard, name="case_dashboard"),
     path("cases/<int:case_id>/sources/", cases.case_sources, name="case_sources"),
     path("cases/<int:case_id>/members/", cases.case_members, name="case_members"),
+    path("cases/<int:case_id>/map/", map.case_map, name="case_map"),
+    path("cases/<int:case_id>/map/points/", map.case_map_data, name="case_map_data"),
     path("cases/<int:case_id>/review/", grid.review_grid, name="review_grid"),
     path("cases/<int:case_id>/review/tiles/", grid.review_tiles, name="review_tiles"),
     path(

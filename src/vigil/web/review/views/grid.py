@@ -30,6 +30,7 @@ from vigil.web.review.queue import (
     Filters,
     QueryError,
     effective_category,
+    object_labels,
     page,
 )
 from vigil.web.review.wellbeing import note_exposure
@@ -53,6 +54,7 @@ def review_grid(request: HttpRequest, case_id: int) -> HttpResponse:
             (key, category_label(c) if c else None) for key, c in CATEGORY_KEYS.items()
         ],
         "tags": Tag.objects.filter(case=case).order_by("name").values_list("name", flat=True),
+        "object_labels": object_labels(case),
         "can_categorise": can(request.user, Action.CATEGORISE),
     }
     return render(request, "review/grid.html", context)

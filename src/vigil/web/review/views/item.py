@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from vigil.matching.review import review_rank
 from vigil.web.access import Action, can
-from vigil.web.analysis.models import Suggestion
+from vigil.web.analysis.models import Decision, Suggestion
 from vigil.web.analysis.services import decide
 from vigil.web.cases.models import Item
 from vigil.web.matching.models import Match
@@ -22,7 +22,15 @@ from vigil.web.review.audited import item_or_refuse, log_view
 from vigil.web.review.forms import DecisionForm, DetailsForm, NoteForm
 from vigil.web.review.labels import CATEGORY_KEYS, STATUS_LABELS, category_label
 from vigil.web.review.models import ItemTag, Note
-from vigil.web.review.queue import Cursor, Filters, QueryError, effective_category, page, review_of
+from vigil.web.review.queue import (
+    OBJECT_TOOL,
+    Cursor,
+    Filters,
+    QueryError,
+    effective_category,
+    page,
+    review_of,
+)
 from vigil.web.review.wellbeing import note_exposure
 
 VIEW = "item.view"
@@ -42,6 +50,9 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
     review = review_of(item)
     blob = item.blob
     media: dict[str, Any] = blob.media if blob else {}
+    suggestions = _suggestions(item)
+    keyframes = _keyframes(media, blob.thumbnails if blob else 0)
+    shown_as_keyframes = {frame["index"] for frame in keyframes}
     context = {
         "case": item.case,
         "item": item,
@@ -67,8 +78,15 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         .select_related("hash_list", "entry")
         .order_by("distance", "hash_list__name"),
         "duplicates": _duplicates(item),
-        "suggestions": _suggestions(item),
-        "thumbnails": range(blob.thumbnails if blob else 0),
+        "suggestions": suggestions,
+        "thumbnails": [
+            index
+            for index in range(blob.thumbnails if blob else 0)
+            if index not in shown_as_keyframes
+        ],
+        "keyframes": keyframes,
+        "found": _found(suggestions),
+        "place": media.get("place") or (media.get("geolocation") or {}).get("place"),
         "next_url": _next_url(item, filters),
         "grid_url": reverse("review_grid", kwargs={"case_id": item.case_id})
         + ("?" + urlencode(filters.as_query()) if filters.as_query() else ""),
@@ -157,6 +175,51 @@ def _suggestions(item: Item) -> list[dict[str, Any]]:
         decisions = sorted(suggestion.decisions.all(), key=lambda d: d.decided_at)
         result.append({"suggestion": suggestion, "latest": decisions[-1] if decisions else None})
     return result
+
+
+def _keyframes(media: dict[str, Any], thumbnails: int) -> list[dict[str, Any]]:
+    """The video_scenes tool's keyframes: its thumbnails (numbered from first_thumbnail, after
+    triage's own) with each scene's start time."""
+    scenes = media.get("video_scenes")
+    if not isinstance(scenes, dict) or "first_thumbnail" not in scenes:
+        return []
+    first, count = int(scenes["first_thumbnail"]), int(scenes.get("thumbnail_count", 0))
+    starts = [scene.get("timestamp_s") for scene in scenes.get("scenes") or []]
+    return [
+        {"index": first + number, "timestamp_s": starts[number] if number < len(starts) else None}
+        for number in range(count)
+        if first + number < thumbnails
+    ]
+
+
+def _found(suggestions: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """The tools' suggestions read as a whole (the text read, what was said, the objects seen),
+    leaving out what a person rejected; each one is still listed, with its decision, below."""
+    text, transcript, objects, scenes = [], [], set(), set()
+    for row in suggestions:
+        suggestion, latest = row["suggestion"], row["latest"]
+        if latest is not None and latest.verdict == Decision.Verdict.REJECTED:
+            continue
+        kind = suggestion.data.get("kind")
+        if suggestion.tool == "ocr":
+            text.append(suggestion.data.get("text") or suggestion.label)
+        elif suggestion.tool == "speech_to_text" and kind == "speech_segment":
+            transcript.append(
+                {
+                    "start_s": suggestion.data.get("start_s"),
+                    "text": suggestion.data.get("text") or suggestion.label,
+                }
+            )
+        elif suggestion.tool == OBJECT_TOOL and kind == "scene":
+            scenes.add(suggestion.data.get("tag") or suggestion.label)
+        elif suggestion.tool == OBJECT_TOOL:
+            objects.add(suggestion.label)
+    return {
+        "text": text,
+        "transcript": sorted(transcript, key=lambda segment: segment["start_s"] or 0),
+        "objects": sorted(objects),
+        "scenes": sorted(scenes),
+    }
 
 
 def _next_url(item: Item, filters: Filters) -> str | None:
