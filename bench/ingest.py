@@ -197,7 +197,7 @@ def vigil_executable() -> Path:
 def measure_ingest(corpus: Corpus, workers: int, data_root: Path) -> Measurement:
     vigil = vigil_executable()
     files = len(corpus.files)
-    with _fresh_home(data_root) as home:
+    with fresh_home(data_root) as home:
         env = {**os.environ, "VIGIL_HOME": str(home)}
         _run_checked([str(vigil), "init"], env, "vigil init")
         summary_path = home / "summary.json"
@@ -220,9 +220,10 @@ def measure_ingest(corpus: Corpus, workers: int, data_root: Path) -> Measurement
 
 
 @contextmanager
-def _fresh_home(data_root: Path) -> Iterator[Path]:
+def fresh_home(data_root: Path, prefix: str = "vigil-home-") -> Iterator[Path]:
+    """An empty instance folder under `data_root`, deleted afterwards (read-only copies too)."""
     data_root.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="vigil-home-", dir=data_root))
+    home = Path(tempfile.mkdtemp(prefix=prefix, dir=data_root))
     try:
         yield home
     finally:

@@ -32,8 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,15 @@ if __package__ in (None, ""):  # run as a script: make the `bench` package impor
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.corpus import DEFAULT_ROOT, build_corpus, corpus_dir, scaled_counts
-from bench.ingest import MB, MIB, IngestError, TreeMemorySampler, vigil_executable, warm_page_cache
+from bench.ingest import (
+    MB,
+    MIB,
+    IngestError,
+    TreeMemorySampler,
+    fresh_home,
+    vigil_executable,
+    warm_page_cache,
+)
 
 DASK = Path(sys.executable).with_name("dask")
 CLUSTER_START_TIMEOUT_S = 120.0
@@ -143,7 +151,7 @@ def measure(
     workload: Workload, label: str, options: Sequence[str], data_root: Path, cluster_pids: list[int]
 ) -> Run:
     vigil = vigil_executable()
-    with _fresh_home(data_root) as home:
+    with fresh_home(data_root, prefix="vigil-scale-home-") as home:
         env = {**os.environ, "VIGIL_HOME": str(home)}
         init = subprocess.run([str(vigil), "init"], env=env, capture_output=True, text=True)
         if init.returncode != 0:
@@ -182,20 +190,6 @@ def measure(
             f"{source['failed']} failed"
         )
     return run
-
-
-@contextmanager
-def _fresh_home(data_root: Path) -> Iterator[Path]:
-    data_root.mkdir(parents=True, exist_ok=True)
-    home = Path(tempfile.mkdtemp(prefix="vigil-scale-home-", dir=data_root))
-    try:
-        yield home
-    finally:
-        # The store's copies and their folders are read-only: give the folders write permission
-        # back so the copies can be deleted.
-        for folder, _, _ in os.walk(home):
-            os.chmod(folder, 0o700)
-        shutil.rmtree(home)
 
 
 # -- the workloads -----------------------------------------------------------------------------
