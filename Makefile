@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint typecheck pytest pytest-postgresql bench clean
+.PHONY: setup services demo test lint typecheck layers pytest pytest-postgresql bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,8 +13,16 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Translations are compiled here and by `vigil serve`; nothing binary is committed.
+# Without gettext (a fresh machine running only the demo) `vigil serve` compiles them later.
 setup: $(STAMP)
-	@for po in src/vigil/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po"; done
+	@if command -v msgfmt >/dev/null; then \
+	  for po in src/vigil/locale/*/LC_MESSAGES/django.po; do msgfmt --check -o "$${po%.po}.mo" "$$po" || exit 1; done; \
+	else echo "gettext's msgfmt is missing: translations are compiled by vigil serve (make services installs it)"; fi
+
+# What the suite needs from the machine (Chromium, gettext, Tesseract data, PostgreSQL on
+# 127.0.0.1:5432), installed where missing and started: as root, or through sudo.
+services:
+	@if [ "$$(id -u)" = 0 ]; then bash .ci/services.sh; else sudo bash .ci/services.sh; fi
 
 demo: setup
 	$(BIN)/vigil demo
@@ -39,7 +47,7 @@ pytest-postgresql: setup
 	VIGIL_TEST_DATABASE_SERVER=$(PG_SERVER) \
 	  $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
-test: lint typecheck pytest pytest-postgresql
+test: services lint typecheck pytest pytest-postgresql
 
 bench: setup
 	$(BIN)/python bench/ingest.py --workers 2

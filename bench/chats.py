@@ -96,6 +96,7 @@ def run_import(path: Path) -> dict[str, float]:
     from vigil.pipeline.service import triage
     from vigil.web.chats.models import ChatExport
 
+    os.environ["VIGIL_EVIDENCE_ROOTS"] = str(path.parent.resolve())
     started = time.perf_counter()
     triage("bench", path.parent, executor="inline", workers=1)
     total = time.perf_counter() - started

@@ -198,7 +198,7 @@ def measure_ingest(corpus: Corpus, workers: int, data_root: Path) -> Measurement
     vigil = vigil_executable()
     files = len(corpus.files)
     with fresh_home(data_root) as home:
-        env = {**os.environ, "VIGIL_HOME": str(home)}
+        env = {**os.environ, "VIGIL_HOME": str(home), "VIGIL_EVIDENCE_ROOTS": str(corpus.images)}
         _run_checked([str(vigil), "init"], env, "vigil init")
         summary_path = home / "summary.json"
         command = [

@@ -152,7 +152,7 @@ def measure(
 ) -> Run:
     vigil = vigil_executable()
     with fresh_home(data_root, prefix="vigil-scale-home-") as home:
-        env = {**os.environ, "VIGIL_HOME": str(home)}
+        env = {**os.environ, "VIGIL_HOME": str(home), "VIGIL_EVIDENCE_ROOTS": str(workload.images)}
         init = subprocess.run([str(vigil), "init"], env=env, capture_output=True, text=True)
         if init.returncode != 0:
             raise IngestError(f"vigil init failed: {init.stderr[-2000:]}")

@@ -25,6 +25,12 @@ SHARED_DATA = Path(
 )
 
 
+# Evidence roots for the suite: the temporary folders tests build their seizures in, and the
+# shared external data. Tests of the roots themselves set their own.
+os.environ["VIGIL_EVIDENCE_ROOTS"] = os.pathsep.join(
+    [os.path.realpath(tempfile.gettempdir()), str(SHARED_DATA.resolve())]
+)
+
 _database_chosen = False
 
 

@@ -98,6 +98,29 @@ def store_root(home: Path) -> Path:
     return home / "store"
 
 
+def evidence_roots_from_env() -> list[str]:
+    """VIGIL_EVIDENCE_ROOTS: the folders evidence may be read from, absolute, separated by ':'.
+    Unset means none: Vigil reads no evidence until an administrator declares a root."""
+    from vigil.core.evidence import parse_roots
+
+    roots = parse_roots(env_str("VIGIL_EVIDENCE_ROOTS", ""))
+    for root in roots:
+        if not os.path.isabs(root):
+            raise ConfigError(f"VIGIL_EVIDENCE_ROOTS must hold absolute folders, not {root!r}")
+    return roots
+
+
+def protected_paths(home: Path) -> list[Path]:
+    """The instance's own files, never evidence whatever the roots say."""
+    return [
+        home,
+        store_root(home),
+        database_path(home),
+        home / "secret_key",
+        home / "models",
+    ]
+
+
 def dask_scheduler(given: str | None = None) -> str | None:
     """The Dask scheduler for `--executor dask`: `given` (--scheduler), else
     VIGIL_DASK_SCHEDULER; None when neither is set. HOST:PORT means tcp://HOST:PORT."""

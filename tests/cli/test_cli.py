@@ -124,7 +124,8 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         tmp_path / "home", "triage", str(tmp_path / "absent"), "--case", "x", check=False
     )
     assert result.returncode == 2
-    assert "does not exist" in result.stderr
+    assert "No evidence can be read at" in result.stderr
+    assert "Evidence roots:" in result.stderr
 
 
 def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_the_worker_retries_a_failing_job_then_marks_it_failed(tmp_path: Path, h
 
     [job] = _jobs(home, "op")
     assert job["status"] == "failed" and job["attempts"] == job["max_attempts"] == 3
-    assert f"{missing} does not exist" in job["error"]
+    assert f"No evidence can be read at {missing}" in job["error"]
     refused = vigil(home, "jobs", "cancel", str(job["id"]), check=False)
     assert refused.returncode == 2 and "already finished (failed)" in refused.stderr
     assert "intact" in vigil(home, "audit", "verify").stdout

@@ -21,6 +21,7 @@ from vigil.cli import (  # noqa: F401 - each import registers its verbs
     match,
     members,
     models,
+    roots,
     serve,
     token,
     tools,

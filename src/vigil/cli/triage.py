@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -65,14 +66,13 @@ def triage(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
 ) -> None:
     """Hash, type and analyse every file of a seizure; resumes where a killed run stopped."""
-    if not path.exists() and not path.is_symlink():
-        raise fail(f"{path} does not exist")
     if executor not in ("process", "dask", "inline"):
         raise fail("--executor must be 'process', 'dask' or 'inline'")
     if executor == "dask":
         scheduler = dask_scheduler_or_exit(scheduler)
     start_django()
     from vigil.audit.log import cli_actor
+    from vigil.core.evidence import EvidenceRefused
     from vigil.pipeline.executors.dask import ClusterUnavailable
     from vigil.pipeline.service import triage as run_triage
     from vigil.pipeline.triage import TriageLocked
@@ -100,7 +100,7 @@ def triage(
         try:
             summary, stats = run_triage(
                 case,
-                path,
+                path.absolute(),
                 executor=executor,  # type: ignore[arg-type]
                 workers=workers,
                 scheduler=scheduler,
@@ -108,6 +108,8 @@ def triage(
                 on_progress=on_progress,
                 actor=cli_actor(),
             )
+        except EvidenceRefused as error:
+            raise fail(escape(f"{error}\n{roots_hint()}")) from None
         except TriageLocked as error:
             raise fail(str(error)) from None
         except ClusterUnavailable as error:
@@ -122,6 +124,20 @@ def triage(
         print_summary(summary, stats, document["sources"][0]["errors"])
     if not summary.adds_up:
         raise fail("the counts do not add up: enumerated != processed + failed", code=3)
+
+
+def roots_hint() -> str:
+    """For the operator at the console (never for the API): where evidence may be read from."""
+    from vigil.pipeline.evidence import listed_roots
+
+    roots = listed_roots()
+    if not roots:
+        return (
+            "No evidence roots are declared: set VIGIL_EVIDENCE_ROOTS=/mnt/seizures or run "
+            "`vigil roots add /mnt/seizures`. The instance folder (VIGIL_HOME) is never evidence."
+        )
+    listed = ", ".join(path for path, _ in roots)
+    return f"Evidence roots: {listed}. The instance folder (VIGIL_HOME) is never evidence."
 
 
 def dask_scheduler_or_exit(given: str | None) -> str:

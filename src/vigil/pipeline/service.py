@@ -10,6 +10,7 @@ from typing import Literal
 from vigil import config
 from vigil.audit.log import record
 from vigil.core.entries import ArchiveLimits
+from vigil.pipeline.evidence import admit_source, evidence_policy
 from vigil.pipeline.executors.base import Executor
 from vigil.pipeline.executors.dask import DaskExecutor
 from vigil.pipeline.executors.inline import InlineExecutor
@@ -55,17 +56,27 @@ def triage(
     max_depth: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     actor: str = "system",
+    via: str = "vigil triage",
 ) -> tuple[SourceSummary, RunStats]:
+    """Triages the seizure at `path`, which must be admitted by the evidence policy (raises
+    EvidenceRefused, audited, before anything is created)."""
     home = config.vigil_home()
+    policy = evidence_policy(home)
+    source_root = admit_source(path, actor=actor, case_name=case_name, via=via, policy=policy)
     store = instance_store(home)
     limits = ArchiveLimits()
     if max_depth is not None:
         limits = dataclasses.replace(limits, max_depth=max_depth)
-    worker_config = WorkerConfig(store_root=str(store.root), limits=limits)
+    worker_config = WorkerConfig(
+        store_root=str(store.root),
+        limits=limits,
+        evidence=policy,
+        source_root=str(source_root),
+    )
     case, _ = Case.objects.get_or_create(name=case_name)
     run = TriageRun(
         case,
-        path,
+        source_root,
         store,
         make_executor_factory(executor, worker_config, workers, scheduler),
         lock_folder=home / "locks",

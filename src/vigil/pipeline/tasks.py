@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vigil.core.entries import ArchiveExpansion, ArchiveLimits
+from vigil.core.evidence import EvidencePolicy
 from vigil.core.hashing import Digests
 from vigil.core.issues import Issue
 
@@ -18,6 +19,10 @@ class WorkerConfig:
     thumb_size: int = 256
     video_keyframes: int = 3
     in_memory_limit: int = 64 * 1024 * 1024
+    # The admitted seizure and the policy that admitted it: each source file is checked again
+    # once open. None only where a test feeds the worker files directly.
+    evidence: EvidencePolicy | None = None
+    source_root: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,15 @@ def ingest(task: IngestTask, config: WorkerConfig) -> IngestResult:
     if task.path is not None:
         try:
             digests, data = _store_source_file(task.path, store, config, issues)
+        except OutsideEvidence:
+            issues.append(
+                Issue.error(
+                    "outside_evidence_root",
+                    "The file opened is not inside the seizure (a link or a folder swapped "
+                    "during triage, or the instance's own files): nothing was read.",
+                )
+            )
+            return IngestResult(task.key, None, None, issues=issues)
         except OSError as error:
             issues.append(
                 Issue.error("unreadable_file", f"The file could not be read: {error.strerror}.")
@@ -147,6 +156,10 @@ def _merge(facts: ContentFacts, output: AnalyzerOutput, store: EvidenceStore, sh
     facts.issues.extend(output.issues)
 
 
+class OutsideEvidence(Exception):
+    """The descriptor opened does not lie inside the admitted seizure."""
+
+
 def _store_source_file(
     path: str, store: EvidenceStore, config: WorkerConfig, issues: list[Issue]
 ) -> tuple[Digests, bytes | None]:
@@ -154,6 +167,10 @@ def _store_source_file(
     image decoding needs no second read. The original is opened read-only, without following
     a link and without touching its access time where the OS allows."""
     fd = _open_read_only(path)
+    policy, source_root = config.evidence, config.source_root
+    if policy and source_root and not policy.permits_open(fd, path, source_root):
+        os.close(fd)
+        raise OutsideEvidence(path)
     with os.fdopen(fd, "rb", buffering=0) as original:
         before = os.fstat(original.fileno())
         keep = before.st_size <= config.in_memory_limit

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.web.jobs.conftest import photo_folder, run_queued_jobs, wait_for
+from vigil.core.evidence import REFUSAL
 
 pytestmark = pytest.mark.usefixtures("django_instance")
 
@@ -115,7 +116,7 @@ def test_a_failing_job_is_retried_then_marked_failed_with_the_reason(
     job.refresh_from_db()
     assert job.status == Job.Status.FAILED
     assert job.attempts == 3
-    assert job.error == f"FileNotFoundError: {missing} does not exist on this worker"
+    assert job.error == f"EvidenceRefused: {REFUSAL.format(path=missing)}"
     assert _actions(case_name) == [
         "job.queued",
         *["job.start", "job.retry"] * 2,
@@ -123,7 +124,7 @@ def test_a_failing_job_is_retried_then_marked_failed_with_the_reason(
         "job.failed",
     ]
     last = DBTaskResult.objects.get(id=job.task_result_id)
-    assert last.status == "FAILED" and "FileNotFoundError" in last.exception_class_path
+    assert last.status == "FAILED" and "EvidenceRefused" in last.exception_class_path
 
 
 def test_a_job_that_fails_once_succeeds_on_its_retry(
@@ -137,7 +138,7 @@ def test_a_job_that_fails_once_succeeds_on_its_retry(
     job = enqueue_triage(case_name, root, investigator, executor="inline")
     run_queued_jobs(max_tasks=1)  # the share is not mounted yet
     job.refresh_from_db()
-    assert job.status == Job.Status.QUEUED and "does not exist" in job.error
+    assert job.status == Job.Status.QUEUED and "No evidence can be read" in job.error
     photo_folder(root, photos=2)
 
     run_queued_jobs()

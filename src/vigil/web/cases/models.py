@@ -123,3 +123,15 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.path
+
+
+class EvidenceRoot(models.Model):
+    """A folder an administrator declared as a place evidence may be read from (besides
+    VIGIL_EVIDENCE_ROOTS). Declaring and withdrawing one is audited."""
+
+    path = models.TextField(unique=True, help_text="Absolute, resolved when declared")
+    declared_by = models.CharField(max_length=150)
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.path

@@ -13,23 +13,25 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigil.web.access import Action, api_rule, case_named, require_case_member
+from vigil.web.jobs.bounds import MAX_DEPTH, MAX_WORKERS
 
 router = Router(tags=["jobs"])
 
 
 class JobIn(Schema):
     kind: Literal["triage", "match", "analysis"]
-    path: str = ""  # triage: the seizure, an absolute path as the worker sees it
+    # triage: the seizure, an absolute path under an evidence root, as the worker sees it
+    path: str = Field("", max_length=4096)
     executor: Literal["process", "inline", "dask"] = "process"
-    workers: int | None = None
-    max_depth: int | None = None
-    tool: str = ""  # analysis
-    legal_basis: str = ""
-    necessity: str = ""
+    workers: int | None = Field(None, ge=1, le=MAX_WORKERS)
+    max_depth: int | None = Field(None, ge=0, le=MAX_DEPTH)
+    tool: str = Field("", max_length=100)  # analysis
+    legal_basis: str = Field("", max_length=2000)
+    necessity: str = Field("", max_length=2000)
 
 
 class JobOut(Schema):

@@ -30,10 +30,8 @@ def run_triage(job: Job, progress: JobProgress) -> dict[str, Any]:
 
     parameters = job.parameters
     path = Path(parameters["path"])
-    # Checked here, not when queued: the path is read by the worker, maybe on another machine,
-    # and a share that is not mounted yet may be by the next attempt.
-    if not path.exists() and not path.is_symlink():
-        raise FileNotFoundError(f"{path} does not exist on this worker")
+    # Admitted again here by the evidence policy (a root may have been withdrawn since); a
+    # refusal is retried, as a share that is not mounted yet may be by the next attempt.
     summary, stats = triage(
         job.case.name,
         path,
@@ -42,6 +40,7 @@ def run_triage(job: Job, progress: JobProgress) -> dict[str, Any]:
         max_depth=parameters.get("max_depth"),
         on_progress=progress,
         actor=job.requested_by,
+        via="background job",
     )
     return {
         "status": summary.status,

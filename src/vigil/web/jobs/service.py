@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from vigil.audit.log import record
 from vigil.web.cases.models import Case
+from vigil.web.jobs.bounds import MAX_DEPTH, MAX_WORKERS
 from vigil.web.jobs.models import DEFAULT_MAX_ATTEMPTS, Job
 from vigil.web.jobs.tasks import enqueue_attempt
 
@@ -35,14 +36,28 @@ def enqueue_triage(
     max_depth: int | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
 ) -> Job:
-    """Queue `vigil triage PATH --case NAME`; the case is created if it is new."""
-    source = Path(path)
-    if not source.is_absolute():
+    """Queue `vigil triage PATH --case NAME`; the case is created if it is new. The path must
+    be admitted by the evidence policy now (refusals audited), and is admitted again when the
+    worker starts."""
+    from vigil.core.evidence import EvidenceRefused
+    from vigil.pipeline.evidence import admit_source
+
+    if not Path(path).is_absolute():
         raise JobRequestError(f"the path must be absolute (a worker has its own folder): {path}")
     if executor not in EXECUTORS:
         raise JobRequestError(f"executor must be one of {', '.join(EXECUTORS)}")
+    _check_bound("workers", workers, 1, MAX_WORKERS)
+    _check_bound("max_depth", max_depth, 0, MAX_DEPTH)
     if not case_name.strip():
         raise JobRequestError("a case name is required")
+    try:
+        # A share may not be mounted yet: where it would lie must be allowed, and the worker
+        # admits it again, in full, before reading.
+        source = admit_source(
+            path, actor=user.username, case_name=case_name, via="job request", must_exist=False
+        )
+    except EvidenceRefused as refusal:
+        raise JobRequestError(str(refusal)) from None
     case, _ = Case.objects.get_or_create(name=case_name)
     parameters = {
         "path": str(source),
@@ -74,6 +89,7 @@ def enqueue_analysis(
     from vigil.cli.analyze import agency_of
     from vigil.governance.gate import check_tool_allowed
 
+    _check_bound("workers", workers, 1, MAX_WORKERS)
     if tool not in default_registry():
         raise JobRequestError(f"no tool named {tool!r} (see `vigil tools ls`)")
     check_tool_allowed(
@@ -114,6 +130,11 @@ def cancel(job: Job, actor: str) -> Job:
     )
     job.refresh_from_db()
     return job
+
+
+def _check_bound(name: str, value: int | None, low: int, high: int) -> None:
+    if value is not None and not low <= value <= high:
+        raise JobRequestError(f"{name} must be between {low} and {high}, not {value}")
 
 
 def _enqueue(
