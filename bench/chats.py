@@ -89,12 +89,12 @@ def run_import(path: Path) -> dict[str, float]:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.web.settings")
     from django.core.management import call_command
 
-    from vigil.web.bootstrap import setup_django
+    from vigil.records.bootstrap import setup_django
 
     setup_django()
     call_command("migrate", verbosity=0)
     from vigil.pipeline.service import triage
-    from vigil.web.chats.models import ChatExport
+    from vigil.records.chats.models import ChatExport
 
     os.environ["VIGIL_EVIDENCE_ROOTS"] = str(path.parent.resolve())
     started = time.perf_counter()

@@ -41,7 +41,7 @@ STATUS_MIX = [("unknown", 90), ("near", 5), ("known_illicit", 4), ("known_good",
 
 
 def build(items: int) -> float:
-    from vigil.web.cases.models import Blob, Case, Item, Source
+    from vigil.records.cases.models import Blob, Case, Item, Source
 
     if Case.objects.filter(name=CASE).exists():
         return 0.0
@@ -116,7 +116,7 @@ def summary(times: list[float]) -> dict[str, float]:
 def cursor_at(case: Any, depth: int, status: str | None = None) -> str:
     """The keyset cursor of the page that starts `depth` items into the queue."""
     from vigil.matching.review import REVIEW_RANK, in_review_order
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     items = Item.objects.filter(case=case)
     if status:
@@ -135,14 +135,14 @@ def main() -> None:
     home = args.home or Path(tempfile.mkdtemp(prefix="vigil-bench-review-"))
     os.environ["VIGIL_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.web.settings")
-    from vigil.web.bootstrap import setup_django
+    from vigil.records.bootstrap import setup_django
 
     setup_django()
     from django.db import connection
     from tests.web.personas import make_person, sign_in
 
     from vigil.matching.review import in_review_order
-    from vigil.web.cases.models import Case, Item
+    from vigil.records.cases.models import Case, Item
 
     print(f"Instance {home} ({connection.vendor})")
     build_s = build(args.items)

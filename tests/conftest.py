@@ -39,7 +39,7 @@ def start_django_for_tests() -> None:
     in-process use of Django starts here, whichever test asks first."""
     global _database_chosen
     from tests.instance import fresh_database_url, on_postgresql
-    from vigil.web.bootstrap import setup_django
+    from vigil.records.bootstrap import setup_django
 
     if not _database_chosen:
         os.environ.pop("VIGIL_DATABASE_URL", None)

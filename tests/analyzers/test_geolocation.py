@@ -97,7 +97,7 @@ def test_a_case_map_lists_each_located_item_as_a_geojson_point(
 ) -> None:
     from vigil.analyzers.geolocation.case_map import located_items
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     seizure = tmp_path / "seizure"
     seizure.mkdir()

@@ -70,8 +70,8 @@ def test_a_hub_admin_approves_a_member_by_e_mail_from_the_command_line(tmp_path:
     home = tmp_path / "home"
     vigil(home, "members", "allow-domain", "FR", "police-test.example")
     register = (
-        "from vigil.web.bootstrap import setup_django; setup_django(); "
-        "from vigil.web.community.membership import Applicant, register; "
+        "from vigil.records.bootstrap import setup_django; setup_django(); "
+        "from vigil.hub.community.membership import Applicant, register; "
         "register(Applicant('Officer Test', 'Brigade', 'FR', 'officer@police-test.example'), "
         "'a long enough passphrase')"
     )

@@ -208,7 +208,7 @@ def test_no_partial_files_left_behind(built: SampleManifest) -> None:
 @pytest.mark.usefixtures("django_instance")
 def test_triage_reports_what_the_manifest_promises(tmp_path: Path, case_name: str) -> None:
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     manifest = build_sample_seizure(tmp_path / "seizure")
     summary, _ = triage(case_name, manifest.root, executor="inline")

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
     from vigil.analyzers.registry import AnalyzerRegistry
     from vigil.governance.answers import Answers
-    from vigil.web.accounts.models import Agency
+    from vigil.records.accounts.models import Agency
 
 # The governance is made of Django models: load them (in the session's instance, see
 # tests/conftest.py) before the test modules import them.
@@ -41,8 +41,8 @@ class People:
 
 @pytest.fixture
 def people(request: pytest.FixtureRequest, django_instance: object) -> People:
-    from vigil.web.accounts.models import Agency
-    from vigil.web.accounts.services import add_user
+    from vigil.accounts.services import add_user
+    from vigil.records.accounts.models import Agency
 
     tag = hashlib.sha1(request.node.nodeid.encode()).hexdigest()[:10]
     agency = Agency.objects.create(name=f"agency-{tag}", country="FR")

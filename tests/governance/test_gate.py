@@ -34,7 +34,7 @@ def test_an_unapproved_tool_is_refused_naming_the_governance_officers(
 def test_without_governance_officers_the_refusal_says_how_to_add_one(
     registry: AnalyzerRegistry, django_instance: object
 ) -> None:
-    from vigil.web.accounts.models import Agency
+    from vigil.records.accounts.models import Agency
 
     agency = Agency.objects.create(name="agency without officers", country="ZZ")
     with pytest.raises(ToolRefused, match="vigil user add NAME --role governance_officer"):
@@ -151,7 +151,7 @@ def test_an_unknown_tool_is_refused(people: People, registry: AnalyzerRegistry) 
 
 
 def test_refusals_and_permits_are_audit_logged(people: People, registry: AnalyzerRegistry) -> None:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     with pytest.raises(ToolRefused):
         check_tool_allowed(

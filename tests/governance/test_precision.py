@@ -6,8 +6,8 @@ import hashlib
 
 from tests.governance.conftest import People
 from vigil.governance.precision import measured_precision, precision_by_tool
-from vigil.web.analysis.models import AnalysisRun, Decision, Suggestion
-from vigil.web.cases.models import Blob, Case
+from vigil.records.analysis.models import AnalysisRun, Decision, Suggestion
+from vigil.records.cases.models import Blob, Case
 
 
 def suggest(tool: str, case: Case, n: int) -> list[Suggestion]:

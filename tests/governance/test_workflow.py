@@ -69,7 +69,7 @@ def test_an_investigator_cannot_approve(people: People) -> None:
 
 
 def test_a_user_of_another_agency_cannot_assess(people: People) -> None:
-    from vigil.web.accounts.models import Agency
+    from vigil.records.accounts.models import Agency
 
     elsewhere = Agency.objects.create(name=f"elsewhere-{people.agency.name}", country="DE")
     with pytest.raises(GovernanceError, match="is not a member of"):
@@ -168,7 +168,7 @@ def test_a_non_ai_triage_step_is_approved_by_default_and_needs_no_assessment(
 
 
 def test_every_governance_action_is_audit_logged(people: People) -> None:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     submitted(LowRiskTool, "low", people)
     workflow.vote(LowRiskTool, people.olga, True, agency=people.agency)

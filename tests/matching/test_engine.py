@@ -38,7 +38,7 @@ def import_list(path: Path, name: str, made: list[Any], **options: Any) -> Any:
 
 def triaged(case: str, root: Path) -> Any:
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     triage(case, root, executor="inline")
     return Case.objects.get(name=case)
@@ -71,7 +71,7 @@ def test_items_become_known_illicit_near_known_good_or_unknown(
 ) -> None:
     from vigil.matching.engine import match_case
     from vigil.matching.review import in_review_order
-    from vigil.web.matching.models import Match
+    from vigil.records.matching.models import Match
 
     case = triaged(case_name, seizure)
     a, b, c, d, g = (blob_of(case, name) for name in ("a.jpg", "b.jpg", "c.jpg", "d.txt", "g.bin"))
@@ -124,7 +124,7 @@ def test_a_rotated_copy_matches_only_when_dihedral_matching_is_asked_for(
     seizure: Path, case_name: str, lists: list[Any], tmp_path: Path
 ) -> None:
     from vigil.matching.engine import match_case
-    from vigil.web.matching.models import Match
+    from vigil.records.matching.models import Match
 
     case = triaged(case_name, seizure)
     photo = blob_of(case, "c.jpg")
@@ -146,7 +146,7 @@ def test_a_rotated_copy_matches_only_when_dihedral_matching_is_asked_for(
 def test_triage_matches_the_case_when_a_list_exists(
     seizure: Path, case_name: str, lists: list[Any], tmp_path: Path
 ) -> None:
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     first = triaged(case_name + "-first", seizure)
     listed = write_csv(

@@ -21,7 +21,7 @@ def matched_case(tmp_path: Path, case_name: str) -> Iterator[Any]:
     from vigil.matching.engine import match_case
     from vigil.matching.importer import ListOptions, delete_list, import_list
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     root = tmp_path / "seizure"
     root.mkdir()

@@ -70,8 +70,8 @@ def test_the_same_footage_re_encoded_matches_by_vpdq_and_other_footage_does_not(
 ) -> None:
     from vigil.matching.review import NEAR, UNKNOWN
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
-    from vigil.web.matching.models import Match
+    from vigil.records.cases.models import Case
+    from vigil.records.matching.models import Match
 
     triage(case_name, seizure, executor="inline")  # triage ends by matching
     case = Case.objects.get(name=case_name)
@@ -93,8 +93,8 @@ def test_the_share_of_frames_needed_is_the_investigators_choice(
 ) -> None:
     from vigil.matching.engine import match_case
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
-    from vigil.web.matching.models import Match
+    from vigil.records.cases.models import Case
+    from vigil.records.matching.models import Match
 
     triage(case_name, seizure, executor="inline")
     case = Case.objects.get(name=case_name)

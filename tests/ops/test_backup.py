@@ -19,8 +19,8 @@ def test_the_manifest_counts_what_the_snapshot_holds_and_the_backup_is_audited(
     from vigil.ops.backup import create_backup
     from vigil.ops.manifest import check_backup
     from vigil.pipeline.service import triage
-    from vigil.web.audit.models import AuditEntry
-    from vigil.web.cases.models import Item
+    from vigil.records.audit.models import AuditEntry
+    from vigil.records.cases.models import Item
 
     root = tmp_path / "seizure"
     root.mkdir()

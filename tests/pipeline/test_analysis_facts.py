@@ -32,7 +32,7 @@ def test_scenes_and_their_keyframes_are_kept_and_a_second_run_reuses_the_numbers
     from vigil.analyzers.video_scenes.analyzer import VideoScenesAnalyzer
     from vigil.pipeline.analysis import execute_run, start_run
     from vigil.pipeline.service import instance_store, triage
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     triage(case_name, seizure, executor="inline")
     case = Case.objects.get(name=case_name)

@@ -55,7 +55,7 @@ def test_every_bad_input_class_becomes_an_item_with_its_code(
     tmp_path: Path, case_name: str
 ) -> None:
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     root = _bad_seizure(tmp_path / "seizure")
     before = snapshot(root)
@@ -94,7 +94,7 @@ def test_every_bad_input_class_becomes_an_item_with_its_code(
 
 def test_a_member_after_a_bomb_is_still_read(tmp_path: Path, case_name: str) -> None:
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     root = tmp_path / "seizure"
     archives.build_ratio_bomb_zip(root)
@@ -107,7 +107,7 @@ def test_a_member_after_a_bomb_is_still_read(tmp_path: Path, case_name: str) -> 
 
 def test_failed_items_say_why_in_plain_words(tmp_path: Path, case_name: str) -> None:
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     root = tmp_path / "seizure"
     root.mkdir()
@@ -126,7 +126,7 @@ def test_a_compressed_single_file_is_named_after_the_archive(
     import lzma
 
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     root = tmp_path / "seizure"
     root.mkdir()

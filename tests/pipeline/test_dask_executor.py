@@ -151,7 +151,7 @@ def _triage(case: str, root: Path, **options: Any) -> Any:
 def _case_contents(case: str) -> list[tuple[object, ...]]:
     """Every item with everything an executor could change: origin, content hashes, outcome,
     image facts, parentage and known-material matches."""
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     items = Item.objects.filter(case__name=case).select_related("blob", "parent")
     rows = []

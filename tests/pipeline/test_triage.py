@@ -21,7 +21,7 @@ def _triage(case: str, path: Path, executor: str = "inline"):  # type: ignore[no
 
 
 def _items(case: str):  # type: ignore[no-untyped-def]
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     return Item.objects.filter(case__name=case).select_related("blob")
 

@@ -39,8 +39,8 @@ class SeededCase:
 def make_person(username: str, roles: tuple[str, ...], *, cases: tuple[Any, ...] = ()) -> Person:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from vigil.web.accounts.models import CaseMembership
-    from vigil.web.accounts.services import add_user, default_agency
+    from vigil.accounts.services import add_user, default_agency
+    from vigil.records.accounts.models import CaseMembership
 
     user, _ = add_user(username[:150], list(roles), agency=default_agency(), password=PASSWORD)
     device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
@@ -94,9 +94,9 @@ def seed_case(
     import hashlib
 
     from vigil import config
+    from vigil.records.analysis.models import AnalysisRun, Suggestion
+    from vigil.records.cases.models import Blob, Case, Item, Source
     from vigil.store.evidence import EvidenceStore
-    from vigil.web.analysis.models import AnalysisRun, Suggestion
-    from vigil.web.cases.models import Blob, Case, Item, Source
 
     store = EvidenceStore(config.store_root(config.vigil_home())).create()
     case = Case.objects.create(name=name)

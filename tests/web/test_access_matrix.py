@@ -49,8 +49,8 @@ class World:
 @pytest.fixture(scope="module")
 def world(django_instance: Any) -> World:
     from vigil import config
-    from vigil.web.api.models import ApiToken
-    from vigil.web.jobs import service as job_service
+    from vigil.jobs import service as job_service
+    from vigil.records.api.models import ApiToken
 
     seeded = seed_case("matrix-case")
     members = {

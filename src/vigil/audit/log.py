@@ -37,7 +37,7 @@ from vigil.audit.chain import (
     verify_chain,
 )
 from vigil.audit.files import atomic_file
-from vigil.web.audit.models import AuditEntry
+from vigil.records.audit.models import AuditEntry
 
 ANCHOR_FILE = "audit-head.json"
 # One advisory lock key for every audit writer on PostgreSQL ("VIGILA" in ASCII).

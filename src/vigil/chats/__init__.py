@@ -1,3 +1,3 @@
 """Chat exports (Telegram Desktop, DiscordChatExporter, Rocket.Chat): streaming readers, entity
 extraction, language identification and watch-lists. Pure Python, no Django: the web app's
-importer (vigil.web.chats.importer) stores what these readers yield."""
+importer (vigil.chats.importing.importer) stores what these readers yield."""

@@ -32,15 +32,6 @@ def _user(username: str) -> Any:
         raise fail(f"no active Vigil user named {username!r} (see `vigil user ls`)") from None
 
 
-def agency_of(user: Any) -> Any:
-    """The agency a user acts for: their membership's, else the instance's own."""
-    from vigil.web.accounts.models import Membership
-    from vigil.web.accounts.services import default_agency
-
-    membership = Membership.objects.filter(user=user).select_related("agency").first()
-    return membership.agency if membership else default_agency()
-
-
 @app.command()
 def analyze(
     case: Annotated[str, typer.Option("--case", help="Case name")],
@@ -57,6 +48,7 @@ def analyze(
 ) -> None:
     """Run an approved tool over a case; its output becomes suggestions for review."""
     start_django()
+    from vigil.accounts.services import agency_of
     from vigil.analyzers.registry import default_registry
     from vigil.governance.gate import ToolRefused, check_tool_allowed
     from vigil.pipeline.analysis import execute_run, start_run
@@ -139,7 +131,8 @@ def suggestions(
 ) -> None:
     """List AI suggestions of a case with their provenance and the latest decision."""
     start_django()
-    from vigil.web.analysis.models import Suggestion
+    from vigil.governance.decisions import suggestion_document
+    from vigil.records.analysis.models import Suggestion
 
     query = (
         Suggestion.objects.filter(case=case_or_exit(case))
@@ -169,33 +162,6 @@ def suggestions(
     console.print(table)
 
 
-def suggestion_document(suggestion: Any) -> dict[str, Any]:
-    decisions = sorted(suggestion.decisions.all(), key=lambda d: d.decided_at)
-    latest = decisions[-1] if decisions else None
-    return {
-        "id": suggestion.pk,
-        "tool": suggestion.tool,
-        "tool_version": suggestion.tool_version,
-        "model_digest": suggestion.model_digest,
-        "parameters": suggestion.parameters,
-        "run_id": str(suggestion.run.run_id),
-        "created_at": suggestion.created_at.isoformat(),
-        "label": suggestion.label,
-        "confidence": suggestion.confidence,
-        "data": suggestion.data,
-        "sha256": suggestion.blob_id,
-        "item_path": suggestion.item.path if suggestion.item else None,
-        "decision": None
-        if latest is None
-        else {
-            "verdict": latest.verdict,
-            "by": latest.decided_by.username,
-            "at": latest.decided_at.isoformat(),
-            "reason": latest.reason,
-        },
-    }
-
-
 @app.command()
 def decide(
     suggestion_id: Annotated[int, typer.Argument(help="Suggestion id")],
@@ -205,8 +171,8 @@ def decide(
 ) -> None:
     """Confirm or reject an AI suggestion; rejections are kept and measure the tool."""
     start_django()
-    from vigil.web.analysis.models import Decision, Suggestion
-    from vigil.web.analysis.services import decide as record_decision
+    from vigil.governance.decisions import decide as record_decision
+    from vigil.records.analysis.models import Decision, Suggestion
 
     actor = _user(user)
     try:
@@ -225,10 +191,11 @@ def run_queued(
     """Execute analysis runs queued through the API or web app (each passed the gate when
     queued, and passes it again now: an approval may have been suspended meanwhile)."""
     start_django()
+    from vigil.accounts.services import agency_of
     from vigil.governance.gate import ToolRefused, check_tool_allowed
     from vigil.pipeline.analysis import execute_run
     from vigil.pipeline.service import instance_store
-    from vigil.web.analysis.models import AnalysisRun
+    from vigil.records.analysis.models import AnalysisRun
 
     for run in AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).select_related("case"):
         try:

@@ -21,7 +21,7 @@ err_console = Console(stderr=True)
 
 def start_django() -> None:
     from vigil.config import ConfigError
-    from vigil.web.bootstrap import setup_django
+    from vigil.records.bootstrap import setup_django
 
     try:
         setup_django()
@@ -37,7 +37,7 @@ def fail(message: str, code: int = 2) -> typer.Exit:
 
 def case_or_exit(name: str) -> Any:
     """The case named on the command line, or exit 2 with a pointer to `vigil cases`."""
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     try:
         return Case.objects.get(name=name)

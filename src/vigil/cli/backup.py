@@ -101,7 +101,7 @@ def restore(
     """Restore a backup into an empty instance (VIGIL_HOME), then verify it: manifest, row
     counts, audit chain, every stored copy re-hashed. Exit 1 on any mismatch."""
     from vigil.config import ConfigError
-    from vigil.web.bootstrap import setup_django
+    from vigil.records.bootstrap import setup_django
 
     try:
         setup_django(migrate=False)  # the schema comes from the backup

@@ -19,7 +19,7 @@ def cases(
     start_django()
     from django.db.models import Count, Q
 
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     rows = (
         Case.objects.annotate(

@@ -28,7 +28,7 @@ def ls(
 ) -> None:
     """List the catalogue's tools (hidden ones included, marked)."""
     start_django()
-    from vigil.web.hub.catalogue import entry_of, visible_tools
+    from vigil.hub.catalogue.database import entry_of, visible_tools
 
     tools = visible_tools(include_hidden=True).order_by("slug")
     if as_json:
@@ -57,7 +57,7 @@ def import_(
     start_django()
     from vigil.audit.log import cli_actor, record
     from vigil.hub.catalogue import CatalogueError, load_file
-    from vigil.web.hub.catalogue import import_entries
+    from vigil.hub.catalogue.database import import_entries
 
     try:
         entries = load_file(file)
@@ -84,7 +84,7 @@ def export(
         raise fail(f"{out}: the file must end in .yaml, .yml or .json")
     start_django()
     from vigil.audit.log import cli_actor, record
-    from vigil.web.hub.catalogue import export_text, visible_tools
+    from vigil.hub.catalogue.database import export_text, visible_tools
 
     tools = visible_tools(include_hidden=True).order_by("slug")
     try:

@@ -26,7 +26,7 @@ def ls_command(case: CaseOption, as_json: JsonOption = False) -> None:
     """List the conversations of a case with their platform, size, time span and export."""
     start_django()
     from vigil.audit.log import cli_actor, record
-    from vigil.web.chats.models import Conversation
+    from vigil.records.chats.models import Conversation
 
     case_row = case_or_exit(case)
     rows = [
@@ -70,7 +70,7 @@ def search_command(
     """Full-text search over the messages of a case."""
     start_django()
     from vigil.audit.log import cli_actor, record
-    from vigil.web.chats.queries import search_messages
+    from vigil.chats.importing.queries import search_messages
 
     case_row = case_or_exit(case)
     found = list(search_messages(case_row, query)[:limit])
@@ -102,8 +102,8 @@ def import_command(case: CaseOption) -> None:
     """Import the case's chat exports not imported yet (triage does this by itself)."""
     start_django()
     from vigil.audit.log import cli_actor
+    from vigil.chats.importing.importer import import_case_chats
     from vigil.pipeline.service import instance_store
-    from vigil.web.chats.importer import import_case_chats
 
     case_row = case_or_exit(case)
     summary = import_case_chats(case_row, instance_store(), actor=cli_actor())
@@ -130,8 +130,8 @@ def watchlist_add(
         raise fail(f"{path} is not a file")
     start_django()
     from vigil.audit.log import cli_actor, record
+    from vigil.chats.importing.watchlists import read_terms, save_list
     from vigil.chats.watchlist import WatchListError
-    from vigil.web.chats.watchlists import read_terms, save_list
 
     try:
         terms = read_terms(path)
@@ -153,7 +153,7 @@ def watchlist_ls(as_json: JsonOption = False) -> None:
     start_django()
     from django.db.models import Count
 
-    from vigil.web.chats.models import WatchList
+    from vigil.records.chats.models import WatchList
 
     rows: list[dict[str, Any]] = [
         {

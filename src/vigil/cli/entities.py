@@ -31,8 +31,8 @@ def entities(
         raise fail(f"unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
     start_django()
     from vigil.audit.log import cli_actor, record
-    from vigil.web.cases.models import Case
-    from vigil.web.chats.queries import entity_table
+    from vigil.chats.importing.queries import entity_table
+    from vigil.records.cases.models import Case
 
     case_row = case_or_exit(case)
     # On the command line the operator sees every case of the instance.

@@ -33,10 +33,11 @@ def cluster(
 ) -> None:
     """Group the case's faces found by face_recognition; a new grouping keeps the old ones."""
     start_django()
+    from vigil.accounts.services import agency_of
     from vigil.analyzers.registry import default_registry
-    from vigil.cli.analyze import _user, agency_of
+    from vigil.cli.analyze import _user
+    from vigil.faces.services import TOOL, NoFaces, cluster_case_faces
     from vigil.governance.standing import standing
-    from vigil.web.faces.services import TOOL, NoFaces, cluster_case_faces
 
     actor = _user(user)
     case_row = case_or_exit(case)
@@ -68,7 +69,7 @@ def ls(
 ) -> None:
     """The latest grouping of the case's faces, largest groups first."""
     start_django()
-    from vigil.web.faces.services import latest_clustering
+    from vigil.faces.services import latest_clustering
 
     clustering = latest_clustering(case_or_exit(case))
     if clustering is None:

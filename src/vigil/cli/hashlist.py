@@ -101,7 +101,7 @@ def ls_command(
 ) -> None:
     """List the hash lists with their origin, trust, kind and counts."""
     start_django()
-    from vigil.web.matching.models import HashList
+    from vigil.records.matching.models import HashList
 
     rows = [_document(hash_list) for hash_list in HashList.objects.order_by("name")]
     if as_json:

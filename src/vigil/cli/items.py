@@ -25,7 +25,7 @@ def items(
 ) -> None:
     """List the items of a case: path of origin, status, type, size, hashes, problems."""
     start_django()
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     case_row = case_or_exit(case)
     from vigil.audit.log import cli_actor, record

@@ -36,8 +36,8 @@ def ls_command(
 ) -> None:
     """List jobs, newest first, with their progress and how they ended."""
     start_django()
-    from vigil.web.jobs.api import job_document
-    from vigil.web.jobs.models import Job
+    from vigil.jobs.service import job_document
+    from vigil.records.jobs.models import Job
 
     jobs = Job.objects.select_related("case").order_by("-id")
     if case is not None:
@@ -82,7 +82,7 @@ def triage_command(
 ) -> None:
     """Queue a triage for `vigil worker` instead of running it here."""
     start_django()
-    from vigil.web.jobs.service import JobRequestError, enqueue_triage
+    from vigil.jobs.service import JobRequestError, enqueue_triage
 
     try:
         job = enqueue_triage(
@@ -105,7 +105,7 @@ def match_command(
 ) -> None:
     """Queue matching a case against every complete hash list."""
     start_django()
-    from vigil.web.jobs.service import enqueue_match
+    from vigil.jobs.service import enqueue_match
 
     job = enqueue_match(case_or_exit(case), _user(user))
     console.print(f"Queued job {job.pk}: match of {escape(case)}.")
@@ -116,8 +116,8 @@ def cancel_command(job_id: Annotated[int, typer.Argument(help="Job id")]) -> Non
     """Cancel a job: a queued one at once, a running one at its next progress report."""
     start_django()
     from vigil.audit.log import cli_actor
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import JobRequestError, cancel
+    from vigil.jobs.service import JobRequestError, cancel
+    from vigil.records.jobs.models import Job
 
     job = Job.objects.select_related("case").filter(pk=job_id).first()
     if job is None:

@@ -21,7 +21,7 @@ def approve(email: Annotated[str, typer.Argument(help="The applicant's official 
     """Approve a pending membership request: the account is activated and told by e-mail."""
     start_django()
     from vigil.audit.log import cli_actor
-    from vigil.web.community.membership import MembershipError, approve, pending_request
+    from vigil.hub.community.membership import MembershipError, approve, pending_request
 
     try:
         member = approve(pending_request(email), by=cli_actor())
@@ -41,7 +41,7 @@ def reject(
     """Decline a pending membership request."""
     start_django()
     from vigil.audit.log import cli_actor
-    from vigil.web.community.membership import MembershipError, pending_request, reject
+    from vigil.hub.community.membership import MembershipError, pending_request, reject
 
     try:
         reject(pending_request(email), by=cli_actor(), reason=reason)
@@ -57,7 +57,7 @@ def ls(
 ) -> None:
     """List approved members (or, with --pending, the requests waiting for a decision)."""
     start_django()
-    from vigil.web.community.models import HubMember, RegistrationRequest
+    from vigil.records.community.models import HubMember, RegistrationRequest
 
     rows: list[dict[str, object]]
     if pending:
@@ -106,8 +106,8 @@ def allow_domain(
     """Let people with an address at DOMAIN (or a subdomain) ask to join, for COUNTRY."""
     start_django()
     from vigil.audit.log import cli_actor
-    from vigil.web.community.membership import MembershipError
-    from vigil.web.community.membership import allow_domain as allow
+    from vigil.hub.community.membership import MembershipError
+    from vigil.hub.community.membership import allow_domain as allow
 
     try:
         entry = allow(country, domain, by=cli_actor())

@@ -28,7 +28,7 @@ def serve(
     if certfile is not None:
         os.environ["VIGIL_TLS"] = "true"  # read by the settings, which are not loaded yet
     start_django()
-    from vigil.web.catalogues import compile_stale
+    from vigil.ops.catalogues import compile_stale
 
     for problem in compile_stale():
         console.print(f"[yellow]Translations:[/yellow] {problem}")

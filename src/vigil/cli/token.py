@@ -21,7 +21,7 @@ def create(
     from django.contrib.auth import get_user_model
 
     from vigil.audit.log import cli_actor, record
-    from vigil.web.api.models import ApiToken
+    from vigil.records.api.models import ApiToken
 
     account = get_user_model().objects.filter(username=user, is_active=True).first()
     if account is None:

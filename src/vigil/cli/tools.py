@@ -44,10 +44,10 @@ def ls(
 ) -> None:
     """List every tool: AI or not, risk level and state in this agency, measured precision."""
     start_django()
+    from vigil.accounts.services import default_agency
     from vigil.analyzers.registry import default_registry
     from vigil.governance.precision import Precision, precision_by_tool
     from vigil.governance.standing import standing
-    from vigil.web.accounts.services import default_agency
 
     agency = default_agency()
     precision = precision_by_tool()
@@ -90,12 +90,12 @@ def ls(
 def show(name: Annotated[str, typer.Argument(help="Tool name")]) -> None:
     """Everything about a tool: model, model card, default assessment, approvals, precision."""
     start_django()
+    from vigil.accounts.services import default_agency
     from vigil.governance.answers import AnswersError
     from vigil.governance.gate import who_can_approve
     from vigil.governance.precision import measured_precision
     from vigil.governance.standing import standing
     from vigil.governance.workflow import default_answers
-    from vigil.web.accounts.services import default_agency
 
     tool = _tool(name)
     agency = default_agency()

@@ -153,7 +153,7 @@ def dask_scheduler_or_exit(given: str | None) -> str:
 
 
 def summary_document(case: str, summary: SourceSummary, stats: RunStats) -> dict[str, Any]:
-    from vigil.web.cases.models import Item, Source
+    from vigil.records.cases.models import Item, Source
 
     source = Source.objects.get(case__name=case, path=summary.path)
     errors: dict[str, int] = {}

@@ -38,8 +38,8 @@ def add(
 ) -> None:
     """Add a user with roles, or add roles to an existing user (the password is kept)."""
     start_django()
+    from vigil.accounts.services import AccountError, add_user, agency_named
     from vigil.audit.log import cli_actor, record
-    from vigil.web.accounts.services import AccountError, add_user, agency_named
 
     password: str | None = None
     if password_stdin:
@@ -79,7 +79,7 @@ def member(
     """Make a user a member of a case (or remove them): members alone see a case."""
     start_django()
     from vigil.audit.log import cli_actor, record
-    from vigil.web.accounts.models import CaseMembership
+    from vigil.records.accounts.models import CaseMembership
 
     account = _active_user(username)
     row = case_or_exit(case)
@@ -106,8 +106,8 @@ def totp(
     """Give a user a new authenticator key (a lost phone), replacing the old one. The key is
     printed once; without this, the user sets one up at their first web sign-in."""
     start_django()
+    from vigil.accounts.signin import replace_devices, secret_base32
     from vigil.audit.log import cli_actor
-    from vigil.web.accounts.signin import replace_devices, secret_base32
 
     device = replace_devices(_active_user(username), actor=cli_actor())
     secret, uri = secret_base32(device), device.config_url
@@ -122,8 +122,8 @@ def totp(
 def unlock(username: Annotated[str, typer.Argument(help="Login name")]) -> None:
     """Lift the lock that five failed sign-ins put on an account."""
     start_django()
+    from vigil.accounts.signin import unlock as lift
     from vigil.audit.log import cli_actor
-    from vigil.web.accounts.signin import unlock as lift
 
     had_lock = lift(_active_user(username), actor=cli_actor())
     console.print(f"{username} unlocked." if had_lock else f"{username} was not locked.")
@@ -140,7 +140,7 @@ def _active_user(username: str) -> Any:
 
 def _add_member(user: Any, case: Any) -> None:
     from vigil.audit.log import cli_actor, record
-    from vigil.web.accounts.models import CaseMembership
+    from vigil.records.accounts.models import CaseMembership
 
     _, created = CaseMembership.objects.get_or_create(
         user=user, case=case, defaults={"added_by": cli_actor()}

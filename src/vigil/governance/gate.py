@@ -11,13 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NoReturn
 
+from vigil.accounts.services import default_agency, usernames_with_role
 from vigil.analyzers.base import RiskLevel
 from vigil.analyzers.registry import AnalyzerRegistry, default_registry
 from vigil.audit.log import record
 from vigil.governance import scoring
 from vigil.governance.standing import APPROVED_BY_DEFAULT, identity, standing
-from vigil.web.accounts.models import Agency, Role
-from vigil.web.accounts.services import default_agency, usernames_with_role
+from vigil.records.accounts.models import Agency, Role
 
 
 class ToolRefused(Exception):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from vigil.web.analysis.models import Decision, Suggestion
+from vigil.records.analysis.models import Decision, Suggestion
 
 Verdict = Decision.Verdict
 

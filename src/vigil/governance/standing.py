@@ -15,8 +15,8 @@ from typing import cast
 from django.utils import timezone
 
 from vigil.analyzers.base import Analyzer, RiskLevel
-from vigil.web.accounts.models import Agency
-from vigil.web.governance.models import ToolAssessment
+from vigil.records.accounts.models import Agency
+from vigil.records.governance.models import ToolAssessment
 
 State = ToolAssessment.State
 DECIDED = (State.APPROVED, State.REJECTED, State.SUSPENDED)

@@ -20,6 +20,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from vigil.accounts.services import default_agency, roles_of
 from vigil.analyzers.base import Analyzer
 from vigil.audit.log import record
 from vigil.governance import scoring
@@ -30,9 +31,8 @@ from vigil.governance.standing import (
     identity,
     latest_assessment,
 )
-from vigil.web.accounts.models import Agency, Role
-from vigil.web.accounts.services import default_agency, roles_of
-from vigil.web.governance.models import ApprovalVote, ToolAssessment
+from vigil.records.accounts.models import Agency, Role
+from vigil.records.governance.models import ApprovalVote, ToolAssessment
 
 State = ToolAssessment.State
 

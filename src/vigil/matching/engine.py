@@ -29,8 +29,8 @@ from vigil.matching.indexes import load_index, load_video_index
 from vigil.matching.pdq_index import PdqIndex, hex_to_codes
 from vigil.matching.review import KNOWN_GOOD, KNOWN_ILLICIT, NEAR, UNKNOWN
 from vigil.media.vpdq import DISTANCE_TOLERANCE, QUALITY_TOLERANCE, FrameHash, match_videos
-from vigil.web.cases.models import Blob, Case, Item
-from vigil.web.matching.models import HashEntry, HashList, Match
+from vigil.records.cases.models import Blob, Case, Item
+from vigil.records.matching.models import HashEntry, HashList, Match
 
 DEFAULT_RADIUS = 31
 # Below this PDQ quality the hash of a flat or tiny image matches almost anything (Meta's advice).

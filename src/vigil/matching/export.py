@@ -25,8 +25,8 @@ from vigil.audit.log import record
 from vigil.matching.categories import UNCATEGORISED, list_code, severity, vics_number
 from vigil.matching.formats.csv_list import FILE_NAME_SEPARATOR
 from vigil.matching.review import KNOWN_ILLICIT
-from vigil.web.cases.models import Case, Item
-from vigil.web.matching.models import HashEntry, Match
+from vigil.records.cases.models import Case, Item
+from vigil.records.matching.models import HashEntry, Match
 
 ExportFormat = Literal["vics", "csv"]
 VICS_CONTEXT = "http://github.com/ICMEC/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media"

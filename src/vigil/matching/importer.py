@@ -25,7 +25,7 @@ from vigil.audit.log import record
 from vigil.matching.categories import default_mapping, is_mapped, validate_mapping
 from vigil.matching.formats import ListEntry, Problems, read_list
 from vigil.matching.indexes import rebuild_index, remove_index
-from vigil.web.matching.models import HashEntry, HashList, Match
+from vigil.records.matching.models import HashEntry, HashList, Match
 
 BATCH_SIZE = 10_000
 ProgressCallback = Callable[[int, int], None]  # (entries imported, problems)

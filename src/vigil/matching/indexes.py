@@ -22,7 +22,7 @@ from vigil import config
 from vigil.matching.formats.entry import vpdq_frames
 from vigil.matching.pdq_index import IndexFileError, PdqIndex, hex_to_codes
 from vigil.media.vpdq import QUALITY_TOLERANCE
-from vigil.web.matching.models import HashEntry, HashList
+from vigil.records.matching.models import HashEntry, HashList
 
 IndexKind = Literal["pdq", "vpdq"]
 _KINDS: tuple[IndexKind, ...] = ("pdq", "vpdq")

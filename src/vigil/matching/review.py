@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from vigil.web.cases.models import Item
+from vigil.records.cases.models import Item
 
 UNKNOWN, NEAR, KNOWN_ILLICIT, KNOWN_GOOD = "unknown", "near", "known_illicit", "known_good"
 REVIEW_RANK = {UNKNOWN: 0, NEAR: 1, KNOWN_ILLICIT: 2, KNOWN_GOOD: 3}

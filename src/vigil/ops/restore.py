@@ -196,8 +196,8 @@ def _check_audit(manifest: dict[str, Any]) -> Check:
 
 
 def _check_store(manifest: dict[str, Any], store: EvidenceStore) -> Check:
+    from vigil.records.cases.models import Case
     from vigil.store.verify import verify_case_blobs
-    from vigil.web.cases.models import Case
 
     checked, problems = 0, []
     for case in Case.objects.order_by("name"):

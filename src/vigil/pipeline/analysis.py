@@ -23,10 +23,10 @@ from vigil.analyzers.registry import default_registry
 from vigil.analyzers.stored_model import models_for_run
 from vigil.core.issues import Issue
 from vigil.pipeline.analysis_worker import AnalysisTask, run_analyzer
+from vigil.records.analysis.models import AnalysisRun, Suggestion
+from vigil.records.cases.models import Blob, Case, Item
 from vigil.store.evidence import EvidenceStore
 from vigil.store.models import StoredModel
-from vigil.web.analysis.models import AnalysisRun, Suggestion
-from vigil.web.cases.models import Blob, Case, Item
 
 BATCH = 200
 MAX_RECORDED_ISSUES = 1000

@@ -10,7 +10,7 @@ from pathlib import Path
 from vigil import config
 from vigil.audit.log import record
 from vigil.core.evidence import EvidencePolicy, EvidenceRefused, is_within
-from vigil.web.cases.models import EvidenceRoot
+from vigil.records.cases.models import EvidenceRoot
 
 
 def evidence_policy(home: Path | None = None) -> EvidencePolicy:

@@ -17,8 +17,8 @@ from vigil.pipeline.executors.inline import InlineExecutor
 from vigil.pipeline.executors.process import ProcessPoolExecutorAdapter
 from vigil.pipeline.tasks import WorkerConfig
 from vigil.pipeline.triage import RunStats, SourceSummary, TriageRun
+from vigil.records.cases.models import Case
 from vigil.store.evidence import EvidenceStore
-from vigil.web.cases.models import Case
 
 ExecutorName = Literal["inline", "process", "dask"]
 
@@ -102,12 +102,12 @@ def triage(
     # Known-material matching (issue 3): every triage ends matched against the hash lists, so
     # review can start with what no list knows. Skipped, at the cost of one query, when none.
     from vigil.matching.engine import match_case
-    from vigil.web.matching.models import HashList
+    from vigil.records.matching.models import HashList
 
     if HashList.objects.filter(complete=True).exists():
         match_case(case, actor=actor)
     # Chat exports (issue 7): found among the items by their content, imported once each.
-    from vigil.web.chats.importer import import_case_chats
+    from vigil.chats.importing.importer import import_case_chats
 
     import_case_chats(case, store, actor=actor)
     return summary, run.stats

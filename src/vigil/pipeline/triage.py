@@ -33,9 +33,9 @@ from vigil.core.issues import Issue
 from vigil.pipeline.executors.base import Executor
 from vigil.pipeline.origin import display_path, member_hash, top_level_hash
 from vigil.pipeline.tasks import IngestResult, IngestTask
+from vigil.records.cases.models import Blob, Case, Item, Source
 from vigil.sources.folder import FolderEntry, count_entries, walk_source
 from vigil.store.evidence import EvidenceStore
-from vigil.web.cases.models import Blob, Case, Item, Source
 
 BATCH_ITEMS = 256
 BATCH_SECONDS = 1.0

@@ -6,8 +6,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from vigil.records.cases.models import Case, Item
 from vigil.store.evidence import EvidenceStore
-from vigil.web.cases.models import Case, Item
 
 CHUNK = 1 << 20
 

@@ -21,8 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from vigil.web.accounts.models import CaseMembership, Membership, Role
-from vigil.web.cases.models import Case, Item
+from vigil.records.accounts.models import CaseMembership, Membership, Role
+from vigil.records.cases.models import Case, Item
 
 AnyUser = AbstractBaseUser | AnonymousUser
 

@@ -38,22 +38,23 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "vigil.web.cases",
-    "vigil.web.review",
-    "vigil.web.analysis",
-    "vigil.web.faces",
-    "vigil.web.api",
-    "vigil.web.audit",
-    "vigil.web.accounts",
-    "vigil.web.governance",
-    "vigil.web.matching",
-    "vigil.web.chats",
+    "vigil.records.cases",
+    "vigil.records.review",
+    "vigil.records.analysis",
+    "vigil.records.faces",
+    "vigil.records.api",
+    "vigil.records.audit",
+    "vigil.records.accounts",
+    "vigil.records.governance",
+    "vigil.records.matching",
+    "vigil.records.chats",
     "django_tasks",
     "django_tasks_db",
-    "vigil.web.jobs",
-    "vigil.web.hub",
-    "vigil.web.community",
-    "vigil.web.training",
+    "vigil.records.jobs",
+    "vigil.records.hub",
+    "vigil.records.community",
+    "vigil.records.training",
+    "vigil.hub",  # seeds the hub's tables at every migrate
 ]
 
 MIDDLEWARE = [
@@ -85,6 +86,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "vigil.web.review.context.wellbeing",
             ],
+            # web/ holds no Django app of its own: its tag library is named here.
+            "libraries": {"hub_tags": "vigil.web.hub.templatetags.hub_tags"},
         },
     }
 ]

@@ -21,9 +21,9 @@ def _client(token: str | None = None) -> Client:
 
 @pytest.fixture
 def agency_with_people(case_name: str) -> dict[str, Any]:
-    from vigil.web.accounts.models import Agency
-    from vigil.web.accounts.services import add_user
-    from vigil.web.api.models import ApiToken
+    from vigil.accounts.services import add_user
+    from vigil.records.accounts.models import Agency
+    from vigil.records.api.models import ApiToken
 
     agency = Agency.objects.create(name=f"agency {case_name}"[:200], country="FR")
     people = {}
@@ -45,8 +45,8 @@ def triaged_case(
     tmp_path: Path, case_name: str, shared_data: Path, agency_with_people: dict[str, Any]
 ) -> str:
     from vigil.pipeline.service import triage
-    from vigil.web.accounts.models import CaseMembership
-    from vigil.web.cases.models import Case
+    from vigil.records.accounts.models import CaseMembership
+    from vigil.records.cases.models import Case
 
     root = tmp_path / "seizure"
     root.mkdir()
@@ -81,7 +81,7 @@ def test_an_unapproved_tool_is_refused_then_queued_once_approved_with_a_legal_ba
     from vigil.governance import workflow
     from vigil.pipeline.analysis import execute_run
     from vigil.pipeline.service import instance_store
-    from vigil.web.analysis.models import AnalysisRun
+    from vigil.records.analysis.models import AnalysisRun
 
     people = agency_with_people
     client = _client(people["token"])

@@ -17,7 +17,7 @@ def _record(action: str = "item.view", **fields: object):  # type: ignore[no-unt
 
 
 def test_the_orm_refuses_to_change_a_saved_entry() -> None:
-    from vigil.web.audit.models import AppendOnlyError
+    from vigil.records.audit.models import AppendOnlyError
 
     entry = _record(purpose="review")
     entry.purpose = "something else"
@@ -26,7 +26,7 @@ def test_the_orm_refuses_to_change_a_saved_entry() -> None:
 
 
 def test_the_orm_refuses_to_delete_an_entry() -> None:
-    from vigil.web.audit.models import AppendOnlyError, AuditEntry
+    from vigil.records.audit.models import AppendOnlyError, AuditEntry
 
     entry = _record()
     with pytest.raises(AppendOnlyError):
@@ -37,7 +37,7 @@ def test_the_orm_refuses_to_delete_an_entry() -> None:
 
 
 def test_the_orm_refuses_bulk_updates() -> None:
-    from vigil.web.audit.models import AppendOnlyError, AuditEntry
+    from vigil.records.audit.models import AppendOnlyError, AuditEntry
 
     entry = _record()
     with pytest.raises(AppendOnlyError):
@@ -47,7 +47,7 @@ def test_the_orm_refuses_bulk_updates() -> None:
 def test_a_new_object_with_an_existing_key_cannot_overwrite_an_entry() -> None:
     from django.db import IntegrityError, transaction
 
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     entry = _record()
     copy = AuditEntry.objects.get(pk=entry.pk)
@@ -68,7 +68,7 @@ def test_a_new_object_with_an_existing_key_cannot_overwrite_an_entry() -> None:
 def test_the_database_refuses_raw_updates_and_deletes(statement: str) -> None:
     from django.db import DatabaseError, connection
 
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     entry = _record()
     with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
@@ -89,7 +89,7 @@ def test_each_entry_links_to_the_one_before_and_the_anchor_follows_the_head() ->
 
 def test_the_details_are_stored_in_the_form_that_was_hashed() -> None:
     from vigil.audit.log import verify_log
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     entry = _record(details={"counts": (1, 2), "path": "DCIM/ü.jpg", "seconds": 0.1})
     stored = AuditEntry.objects.get(pk=entry.pk)

@@ -22,7 +22,7 @@ def seed_chat(seeded: SeededCase, *, entity_value: str) -> SeededChat:
     """One Telegram conversation of three messages in the seeded case: its first item is the
     export file, its second a photo attached to a message; `entity_value` a wallet mentioned
     by both participants (the same value in several cases makes "seen in other cases")."""
-    from vigil.web.chats.models import (
+    from vigil.records.chats.models import (
         Attachment,
         ChatExport,
         Conversation,

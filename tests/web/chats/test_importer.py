@@ -45,7 +45,7 @@ def _telegram_seizure(root: Path) -> Path:
 
 
 def _case(name: str) -> Any:
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     return Case.objects.get(name=name)
 
@@ -53,8 +53,14 @@ def _case(name: str) -> Any:
 def test_triage_imports_a_telegram_export_with_its_photo_entities_and_search(
     tmp_path: Path, case_name: str
 ) -> None:
-    from vigil.web.chats.models import Attachment, ChatExport, Conversation, EntityMention, Message
-    from vigil.web.chats.queries import search_messages
+    from vigil.chats.importing.queries import search_messages
+    from vigil.records.chats.models import (
+        Attachment,
+        ChatExport,
+        Conversation,
+        EntityMention,
+        Message,
+    )
 
     _triage(case_name, _telegram_seizure(tmp_path / "seizure"))
     case = _case(case_name)
@@ -86,9 +92,9 @@ def test_triage_imports_a_telegram_export_with_its_photo_entities_and_search(
 
 
 def test_a_second_triage_imports_nothing_twice(tmp_path: Path, case_name: str) -> None:
+    from vigil.chats.importing.importer import import_case_chats
     from vigil.pipeline.service import instance_store
-    from vigil.web.chats.importer import import_case_chats
-    from vigil.web.chats.models import Message
+    from vigil.records.chats.models import Message
 
     seizure = _telegram_seizure(tmp_path / "seizure")
     _triage(case_name, seizure)
@@ -100,7 +106,7 @@ def test_a_second_triage_imports_nothing_twice(tmp_path: Path, case_name: str) -
 def test_a_copy_of_an_export_elsewhere_in_the_seizure_is_recorded_as_a_duplicate(
     tmp_path: Path, case_name: str
 ) -> None:
-    from vigil.web.chats.models import ChatExport, Message
+    from vigil.records.chats.models import ChatExport, Message
 
     seizure = _telegram_seizure(tmp_path / "seizure")
     shutil.copytree(seizure / "phone", seizure / "backup")
@@ -113,9 +119,9 @@ def test_a_copy_of_an_export_elsewhere_in_the_seizure_is_recorded_as_a_duplicate
 
 
 def test_an_interrupted_import_is_cleared_and_done_again(tmp_path: Path, case_name: str) -> None:
+    from vigil.chats.importing.importer import import_case_chats
     from vigil.pipeline.service import instance_store
-    from vigil.web.chats.importer import import_case_chats
-    from vigil.web.chats.models import ChatExport, Message
+    from vigil.records.chats.models import ChatExport, Message
 
     _triage(case_name, _telegram_seizure(tmp_path / "seizure"))
     ChatExport.objects.filter(case__name=case_name).update(status="running")
@@ -127,7 +133,7 @@ def test_an_interrupted_import_is_cleared_and_done_again(tmp_path: Path, case_na
 def test_the_shared_discord_sample_imports_with_repeats_dropped(
     tmp_path: Path, case_name: str, shared_data: Path
 ) -> None:
-    from vigil.web.chats.models import ChatExport, Conversation, Participant
+    from vigil.records.chats.models import ChatExport, Conversation, Participant
 
     seizure = tmp_path / "seizure"
     seizure.mkdir()
@@ -149,7 +155,7 @@ def test_the_shared_discord_sample_imports_with_repeats_dropped(
 def test_a_rocketchat_zip_links_its_assets_and_scopes_its_anonymous_users(
     tmp_path: Path, case_name: str
 ) -> None:
-    from vigil.web.chats.models import Attachment, Participant
+    from vigil.records.chats.models import Attachment, Participant
 
     attachment = {"type": "file", "fileId": "f1", "fileName": "photo.jpg"}
     data = rocketchat_zip(
@@ -177,10 +183,10 @@ def test_watch_list_hits_are_suggestions_with_provenance_that_a_person_decides(
 ) -> None:
     from django.contrib.auth.models import User
 
-    from vigil.web.analysis.models import Suggestion
-    from vigil.web.analysis.services import decide
-    from vigil.web.chats.models import Message
-    from vigil.web.chats.watchlists import TermSpec, save_list
+    from vigil.chats.importing.watchlists import TermSpec, save_list
+    from vigil.governance.decisions import decide
+    from vigil.records.analysis.models import Suggestion
+    from vigil.records.chats.models import Message
 
     save_list(f"{case_name}-places", [TermSpec("HARBOUR", label="meeting place")], actor="tester")
     _triage(case_name, _telegram_seizure(tmp_path / "seizure"))
@@ -199,8 +205,13 @@ def test_watch_list_hits_are_suggestions_with_provenance_that_a_person_decides(
 
 
 def test_queries_stay_inside_the_cases_they_are_given(tmp_path: Path, case_name: str) -> None:
-    from vigil.web.chats.models import Entity
-    from vigil.web.chats.queries import contact_graph, entity_table, seen_in_other_cases, timeline
+    from vigil.chats.importing.queries import (
+        contact_graph,
+        entity_table,
+        seen_in_other_cases,
+        timeline,
+    )
+    from vigil.records.chats.models import Entity
 
     _triage(case_name + "-a", _telegram_seizure(tmp_path / "a"))
     _triage(case_name + "-b", _telegram_seizure(tmp_path / "b"))
@@ -225,7 +236,7 @@ def test_queries_stay_inside_the_cases_they_are_given(tmp_path: Path, case_name:
 
 
 def test_search_takes_any_user_text_without_syntax_errors(tmp_path: Path, case_name: str) -> None:
-    from vigil.web.chats.queries import search_messages
+    from vigil.chats.importing.queries import search_messages
 
     _triage(case_name, _telegram_seizure(tmp_path / "seizure"))
     case = _case(case_name)
@@ -237,8 +248,8 @@ def test_search_takes_any_user_text_without_syntax_errors(tmp_path: Path, case_n
 
 
 def test_json_details_of_an_import_hold_no_message_text(tmp_path: Path, case_name: str) -> None:
-    from vigil.web.audit.models import AuditEntry
-    from vigil.web.chats.models import ChatExport
+    from vigil.records.audit.models import AuditEntry
+    from vigil.records.chats.models import ChatExport
 
     _triage(case_name, _telegram_seizure(tmp_path / "seizure"))
     export = ChatExport.objects.get(case__name=case_name)

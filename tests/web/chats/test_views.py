@@ -37,7 +37,7 @@ def _urls(chat: SeededChat) -> dict[str, str]:
 
 
 def _entries(case_name: str, action: str) -> list[Any]:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     return list(AuditEntry.objects.filter(case_name=case_name, action=action).order_by("seq"))
 
@@ -67,7 +67,7 @@ def test_a_conversation_of_another_case_is_not_found_through_this_case(case_name
     chat, person, _ = _chat_case(case_name)
     other = seed_case(f"{case_name}-b", with_suggestion=False)
     make_person(f"m2-{case_name}", ("investigator",), cases=(other.case,))
-    from vigil.web.accounts.models import CaseMembership
+    from vigil.records.accounts.models import CaseMembership
 
     CaseMembership.objects.create(user=person.user, case=other.case, added_by="tests")
     client = sign_in(person)
@@ -145,7 +145,7 @@ def test_seen_in_other_cases_names_only_cases_the_user_is_a_member_of(case_name:
     hidden = seed_case(f"{case_name}-hidden", with_suggestion=False)
     seed_chat(mine, entity_value=chat.entity.value)
     seed_chat(hidden, entity_value=chat.entity.value)
-    from vigil.web.accounts.models import CaseMembership
+    from vigil.records.accounts.models import CaseMembership
 
     CaseMembership.objects.create(user=person.user, case=mine.case, added_by="tests")
     page = client.get(_urls(chat)["entity"]).content.decode()

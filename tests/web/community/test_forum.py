@@ -26,7 +26,7 @@ def people() -> dict[str, Any]:
 
 
 def start_thread(client: Any, title: str, body: str = "First post.", language: str = "en") -> int:
-    from vigil.web.community.models import ForumCategory, Thread
+    from vigil.records.community.models import ForumCategory, Thread
 
     category = ForumCategory.objects.get(slug="tools-and-techniques")
     started = client.post(
@@ -52,7 +52,7 @@ def test_markdown_in_a_post_is_rendered_and_sanitised(people: dict[str, Any]) ->
 def test_a_reported_post_hidden_by_a_moderator_disappears_for_members(
     people: dict[str, Any],
 ) -> None:
-    from vigil.web.community.models import Post, Report
+    from vigil.records.community.models import Post, Report
 
     thread = start_thread(people["author_client"], "Reported thread", "An insulting remark.")
     post = Post.objects.get(thread_id=thread)
@@ -77,7 +77,7 @@ def test_a_member_cannot_moderate(people: dict[str, Any]) -> None:
 
 
 def test_a_locked_thread_refuses_new_posts(people: dict[str, Any]) -> None:
-    from vigil.web.community.models import Post
+    from vigil.records.community.models import Post
 
     thread = start_thread(people["author_client"], "Thread to lock")
     locked = people["admin"].post(f"/hub/community/threads/{thread}/moderate/", {"action": "lock"})

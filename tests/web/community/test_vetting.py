@@ -45,7 +45,7 @@ def test_a_signed_in_user_who_is_not_approved_sees_nothing_but_the_request_page(
 
 
 def test_a_user_with_a_pending_request_still_sees_only_the_request_page() -> None:
-    from vigil.web.community.membership import request_membership
+    from vigil.hub.community.membership import request_membership
 
     allow_test_domain()
     person = make_person("vetting-pending", ("reviewer",))
@@ -56,7 +56,7 @@ def test_a_user_with_a_pending_request_still_sees_only_the_request_page() -> Non
 
 
 def test_someone_who_registered_cannot_sign_in_until_a_hub_admin_approves() -> None:
-    from vigil.web.community.membership import approve, pending_request
+    from vigil.hub.community.membership import approve, pending_request
 
     allow_test_domain()
     email = f"vetting-newcomer@{DOMAIN}"
@@ -80,7 +80,7 @@ def test_someone_who_registered_cannot_sign_in_until_a_hub_admin_approves() -> N
 def test_an_address_outside_the_country_s_official_domains_may_not_ask() -> None:
     from django.contrib.auth.models import User
 
-    from vigil.web.community.membership import MembershipError, email_allowed, register
+    from vigil.hub.community.membership import MembershipError, email_allowed, register
 
     allow_test_domain()
     assert email_allowed(f"someone@{DOMAIN}", COUNTRY)
@@ -97,7 +97,7 @@ def test_an_address_outside_the_country_s_official_domains_may_not_ask() -> None
 
 
 def test_a_country_that_is_not_iso_3166_is_refused() -> None:
-    from vigil.web.community.membership import MembershipError, register
+    from vigil.hub.community.membership import MembershipError, register
 
     with pytest.raises(MembershipError, match="ISO 3166"):
         register(applicant("vetting-atlantis", country="XX"), PASSWORD)
@@ -105,7 +105,7 @@ def test_a_country_that_is_not_iso_3166_is_refused() -> None:
 
 @LOCAL_MAIL
 def test_approval_makes_a_member_and_tells_them_by_e_mail() -> None:
-    from vigil.web.community.membership import approve, register
+    from vigil.hub.community.membership import approve, register
 
     allow_test_domain()
     mail.outbox = []
@@ -116,8 +116,8 @@ def test_approval_makes_a_member_and_tells_them_by_e_mail() -> None:
 
 
 def test_a_hub_admin_approves_a_request_from_the_requests_page() -> None:
-    from vigil.web.community.membership import register
-    from vigil.web.community.models import HubMember
+    from vigil.hub.community.membership import register
+    from vigil.records.community.models import HubMember
 
     allow_test_domain()
     request = register(applicant("vetting-by-page"), PASSWORD)
@@ -131,7 +131,7 @@ def test_a_hub_admin_approves_a_request_from_the_requests_page() -> None:
 
 
 def test_a_rejection_needs_a_reason_and_keeps_the_account_closed() -> None:
-    from vigil.web.community.membership import MembershipError, register, reject
+    from vigil.hub.community.membership import MembershipError, register, reject
 
     allow_test_domain()
     request = register(applicant("vetting-declined"), PASSWORD)
@@ -154,7 +154,7 @@ def test_an_approved_member_is_inside_but_is_not_a_hub_admin() -> None:
 
 
 def test_only_hub_admins_manage_the_domain_list() -> None:
-    from vigil.web.community.models import AllowedDomain
+    from vigil.records.community.models import AllowedDomain
 
     admin = sign_in(make_person("vetting-domain-admin", ("hub_admin",)))
     added = admin.post("/hub/community/domains/", {"country": "es", "domain": "@Policia.Example."})

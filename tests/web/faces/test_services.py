@@ -13,15 +13,15 @@ import pytest
 from vigil.analyzers.face_recognition.embedding import encode_embedding
 
 if TYPE_CHECKING:
-    from vigil.web.analysis.models import AnalysisRun, Suggestion
-    from vigil.web.cases.models import Case
+    from vigil.records.analysis.models import AnalysisRun, Suggestion
+    from vigil.records.cases.models import Case
 
 DIGEST = "d" * 64
 
 
 @pytest.fixture
 def case(django_instance: Path, case_name: str) -> Case:
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
     return Case.objects.create(name=case_name)
 
@@ -29,7 +29,7 @@ def case(django_instance: Path, case_name: str) -> Case:
 def _run(case: Case, digest: str = DIGEST) -> AnalysisRun:
     from django.utils import timezone
 
-    from vigil.web.analysis.models import AnalysisRun
+    from vigil.records.analysis.models import AnalysisRun
 
     return AnalysisRun.objects.create(
         case=case,
@@ -43,8 +43,8 @@ def _run(case: Case, digest: str = DIGEST) -> AnalysisRun:
 
 
 def _face(case: Case, run: AnalysisRun, embedding: str) -> Suggestion:
-    from vigil.web.analysis.models import Suggestion
-    from vigil.web.cases.models import Blob
+    from vigil.records.analysis.models import Suggestion
+    from vigil.records.cases.models import Blob
 
     sha = hashlib.sha256(f"{case.pk}-{embedding}-{run.pk}".encode()).hexdigest()
     blob, _ = Blob.objects.get_or_create(
@@ -75,8 +75,8 @@ def _people(sizes: list[int]) -> list[list[str]]:
 
 
 def test_groups_are_numbered_largest_first_and_the_run_is_audited(case: Case) -> None:
-    from vigil.web.audit.models import AuditEntry
-    from vigil.web.faces.services import cluster_case_faces
+    from vigil.faces.services import cluster_case_faces
+    from vigil.records.audit.models import AuditEntry
 
     run = _run(case)
     small, large = _people([1, 3])
@@ -96,7 +96,7 @@ def test_groups_are_numbered_largest_first_and_the_run_is_audited(case: Case) ->
 def test_faces_of_an_older_model_and_unreadable_embeddings_are_left_out_and_counted(
     case: Case,
 ) -> None:
-    from vigil.web.faces.services import cluster_case_faces
+    from vigil.faces.services import cluster_case_faces
 
     (person,) = _people([2])
     old = _run(case, digest="e" * 64)
@@ -110,7 +110,7 @@ def test_faces_of_an_older_model_and_unreadable_embeddings_are_left_out_and_coun
 
 
 def test_a_case_without_a_face_recognition_run_says_what_to_run(case: Case) -> None:
-    from vigil.web.faces.services import NoFaces, cluster_case_faces
+    from vigil.faces.services import NoFaces, cluster_case_faces
 
     with pytest.raises(NoFaces, match="vigil analyze"):
         cluster_case_faces(case, actor="ivan")

@@ -16,13 +16,13 @@ DOMAIN = "police-test.example"
 
 
 def allow_test_domain() -> None:
-    from vigil.web.community.membership import allow_domain
+    from vigil.hub.community.membership import allow_domain
 
     allow_domain(COUNTRY, DOMAIN, by="tests")
 
 
 def applicant(name: str, *, country: str = COUNTRY, domain: str = DOMAIN) -> Any:
-    from vigil.web.community.membership import Applicant
+    from vigil.hub.community.membership import Applicant
 
     return Applicant(f"Officer {name}", "Brigade des mineurs", country, f"{name}@{domain}")
 
@@ -31,7 +31,7 @@ def hub_member(name: str) -> Person:
     """An officer who registered, was approved, and set up an authenticator."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from vigil.web.community.membership import approve, register
+    from vigil.hub.community.membership import approve, register
 
     allow_test_domain()
     request = register(applicant(name), PASSWORD)

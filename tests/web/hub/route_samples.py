@@ -13,9 +13,9 @@ def hub_route_samples() -> dict[str, Any]:
     made once a test session."""
     from tests.web.hub.people import hub_member
     from vigil.analyzers.registry import default_registry
-    from vigil.web.community.forum import start_thread, write_article
-    from vigil.web.community.models import ForumCategory
-    from vigil.web.training.models import Certificate, Cohort, Course, Lesson
+    from vigil.hub.community.forum import start_thread, write_article
+    from vigil.records.community.models import ForumCategory
+    from vigil.records.training.models import Certificate, Cohort, Course, Lesson
     from vigil.web.training.services import new_code
 
     author = hub_member("matrix-hub-member").user

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 def edit_form_data(slug: str) -> dict[str, Any]:
     """What the edit page's form posts back unchanged for a tool."""
+    from vigil.records.hub.models import Tool
     from vigil.web.hub.forms import ToolForm
-    from vigil.web.hub.models import Tool
 
     initial = ToolForm.initial_for(Tool.objects.get(slug=slug))
     return {name: value for name, value in initial.items() if value is not False}
@@ -28,7 +28,7 @@ def member() -> Any:
 
 def test_every_catalogue_entry_has_all_six_languages_and_a_public_reference() -> None:
     from vigil.hub.catalogue import LANGUAGES, load_seed
-    from vigil.web.hub.models import Tool
+    from vigil.records.hub.models import Tool
 
     tools = list(Tool.objects.filter(origin=Tool.Origin.SEED))
     assert len(tools) >= len(load_seed()) >= 80
@@ -46,7 +46,7 @@ def test_the_catalogue_lists_the_seeded_tools(member: Any) -> None:
 
 
 def test_a_tool_is_found_by_a_word_of_its_arabic_description(member: Any) -> None:
-    from vigil.web.hub.models import Tool
+    from vigil.records.hub.models import Tool
 
     autopsy = Tool.objects.get(slug="autopsy")
     word = max(autopsy.description["ar"].split(), key=len)
@@ -55,7 +55,7 @@ def test_a_tool_is_found_by_a_word_of_its_arabic_description(member: Any) -> Non
 
 
 def test_a_tool_is_found_by_a_word_of_its_chinese_description(member: Any) -> None:
-    from vigil.web.hub.models import Tool
+    from vigil.records.hub.models import Tool
 
     autopsy = Tool.objects.get(slug="autopsy")
     # Chinese has no spaces: any run of characters in the text is a word to search for.
@@ -67,7 +67,7 @@ def test_a_tool_is_found_by_a_word_of_its_chinese_description(member: Any) -> No
 
 
 def test_filters_narrow_the_catalogue(member: Any) -> None:
-    from vigil.web.hub.models import Tool
+    from vigil.records.hub.models import Tool
 
     page = member.get("/hub/", {"category": "crypto-tracing", "open_source": "on"})
     shown = {
@@ -94,7 +94,7 @@ def test_two_to_four_tools_are_compared_side_by_side(member: Any) -> None:
 
 
 def test_a_member_s_review_and_rating_are_shown_and_replaced_not_duplicated(member: Any) -> None:
-    from vigil.web.hub.models import Review
+    from vigil.records.hub.models import Review
 
     for rating, text in ((4, "Solid for triage."), (5, "Even better after the update.")):
         saved = member.post(
@@ -123,8 +123,8 @@ def test_vigil_s_own_analyzers_show_as_running_here_with_model_card_and_approval
 
 
 def test_a_hub_admin_s_edit_survives_the_next_seeding() -> None:
-    from vigil.web.hub.catalogue import sync_seed
-    from vigil.web.hub.models import Tool
+    from vigil.hub.catalogue.database import sync_seed
+    from vigil.records.hub.models import Tool
 
     admin = signed_in(hub_admin("catalogue-editor"))
     assert admin.get("/hub/tools/ahmia/edit/").status_code == 200
@@ -137,7 +137,7 @@ def test_a_hub_admin_s_edit_survives_the_next_seeding() -> None:
 
 
 def test_an_edit_the_catalogue_s_checks_refuse_is_not_saved() -> None:
-    from vigil.web.hub.models import Tool
+    from vigil.records.hub.models import Tool
 
     admin = signed_in(hub_admin("catalogue-careless-editor"))
     data = edit_form_data("autopsy") | {"description_ru": "Left in English."}

@@ -49,7 +49,7 @@ def photo_folder(root: Path, photos: int) -> Path:
 
 @pytest.fixture
 def investigator(case_name: str) -> Any:
-    from vigil.web.accounts.services import add_user, default_agency
+    from vigil.accounts.services import add_user, default_agency
 
     user, _ = add_user(
         f"inv-{case_name}"[:150],

@@ -15,8 +15,8 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 @pytest.fixture
 def member_case(case_name: str, investigator: Any) -> str:
-    from vigil.web.accounts.models import CaseMembership
-    from vigil.web.cases.models import Case
+    from vigil.records.accounts.models import CaseMembership
+    from vigil.records.cases.models import Case
 
     case = Case.objects.create(name=case_name)
     CaseMembership.objects.create(user=investigator, case=case, added_by="tests")
@@ -25,7 +25,7 @@ def member_case(case_name: str, investigator: Any) -> str:
 
 @pytest.fixture
 def client(investigator: Any) -> Client:
-    from vigil.web.api.models import ApiToken
+    from vigil.records.api.models import ApiToken
 
     _, token = ApiToken.issue(investigator, "tests")
     return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -90,8 +90,8 @@ def test_bad_job_requests_are_refused_with_the_reason(client: Client, member_cas
 def test_a_case_and_its_jobs_stay_invisible_to_a_non_member(
     client: Client, case_name: str, investigator: Any
 ) -> None:
-    from vigil.web.cases.models import Case
-    from vigil.web.jobs.service import enqueue_match
+    from vigil.jobs.service import enqueue_match
+    from vigil.records.cases.models import Case
 
     job = enqueue_match(Case.objects.create(name=case_name), investigator)
     assert client.get(f"/api/v1/cases/{case_name}/jobs").status_code == 404
@@ -104,7 +104,7 @@ def test_a_case_and_its_jobs_stay_invisible_to_a_non_member(
 def test_an_analysis_job_with_an_unapproved_tool_is_refused_by_the_gate(
     client: Client, member_case: str
 ) -> None:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     case_name = member_case
     refused = client.post(

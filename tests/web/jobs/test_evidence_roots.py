@@ -18,8 +18,8 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 @pytest.fixture
 def case_b(case_name: str, investigator: Any) -> str:
-    from vigil.web.accounts.models import CaseMembership
-    from vigil.web.cases.models import Case
+    from vigil.records.accounts.models import CaseMembership
+    from vigil.records.cases.models import Case
 
     case = Case.objects.create(name=f"{case_name}-B"[:190])
     CaseMembership.objects.create(user=investigator, case=case, added_by="tests")
@@ -28,7 +28,7 @@ def case_b(case_name: str, investigator: Any) -> str:
 
 @pytest.fixture
 def client(investigator: Any) -> Client:
-    from vigil.web.api.models import ApiToken
+    from vigil.records.api.models import ApiToken
 
     _, token = ApiToken.issue(investigator, "tests")
     return Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -58,8 +58,8 @@ def test_a_job_cannot_read_the_instance_home_store_database_or_secret_key(
     client: Client, case_b: str, tmp_path: Path, case_name: str
 ) -> None:
     from vigil.pipeline.service import triage
-    from vigil.web.audit.models import AuditEntry
-    from vigil.web.cases.models import Item
+    from vigil.records.audit.models import AuditEntry
+    from vigil.records.cases.models import Item
 
     triage(f"{case_name}-A"[:190], photo_folder(tmp_path / "a", photos=2), executor="inline")
     for what, path in _instance_paths().items():
@@ -101,7 +101,7 @@ def test_a_path_outside_every_root_reads_the_same_whether_or_not_it_exists(
 def test_a_seizure_under_a_root_is_triaged_into_the_members_case(
     client: Client, case_b: str, tmp_path: Path
 ) -> None:
-    from vigil.web.cases.models import Item, Source
+    from vigil.records.cases.models import Item, Source
 
     root = photo_folder(tmp_path / "seizure", photos=2)
     assert _post_triage(client, case_b, root).status_code == 202
@@ -127,7 +127,7 @@ def test_out_of_range_job_parameters_are_refused_naming_the_field(
 def test_the_job_service_refuses_out_of_range_numbers_too(
     case_b: str, investigator: Any, tmp_path: Path
 ) -> None:
-    from vigil.web.jobs.service import JobRequestError, enqueue_triage
+    from vigil.jobs.service import JobRequestError, enqueue_triage
 
     with pytest.raises(JobRequestError, match="workers must be between 1 and 256"):
         enqueue_triage(case_b, tmp_path, investigator, workers=0)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 
 def _actions(case_name: str) -> list[str]:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     return list(
         AuditEntry.objects.filter(case_name=case_name, action__startswith="job.")
@@ -27,9 +27,9 @@ def _actions(case_name: str) -> list[str]:
 def test_a_queued_triage_is_run_by_the_worker_with_its_progress_recorded(
     tmp_path: Path, case_name: str, investigator: Any
 ) -> None:
-    from vigil.web.cases.models import Item
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import enqueue_triage
+    from vigil.jobs.service import enqueue_triage
+    from vigil.records.cases.models import Item
+    from vigil.records.jobs.models import Job
 
     root = photo_folder(tmp_path / "seizure", photos=5)
     job = enqueue_triage(case_name, root, investigator, executor="inline")
@@ -49,9 +49,9 @@ def test_a_queued_triage_is_run_by_the_worker_with_its_progress_recorded(
 def test_a_cancelled_queued_job_never_runs(
     tmp_path: Path, case_name: str, investigator: Any
 ) -> None:
-    from vigil.web.cases.models import Item
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import JobRequestError, cancel, enqueue_triage
+    from vigil.jobs.service import JobRequestError, cancel, enqueue_triage
+    from vigil.records.cases.models import Item
+    from vigil.records.jobs.models import Job
 
     job = enqueue_triage(case_name, photo_folder(tmp_path / "s", 2), investigator)
     assert cancel(job, "tester").status == Job.Status.CANCELLED
@@ -68,9 +68,9 @@ def test_a_cancelled_queued_job_never_runs(
 def test_a_running_triage_stops_when_cancelled_and_a_new_job_resumes_it(
     tmp_path: Path, case_name: str, investigator: Any
 ) -> None:
-    from vigil.web.cases.models import Item, Source
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import cancel, enqueue_triage
+    from vigil.jobs.service import cancel, enqueue_triage
+    from vigil.records.cases.models import Item, Source
+    from vigil.records.jobs.models import Job
 
     root = photo_folder(tmp_path / "seizure", photos=300)
     job = enqueue_triage(case_name, root, investigator, executor="inline")
@@ -104,8 +104,8 @@ def test_a_failing_job_is_retried_then_marked_failed_with_the_reason(
 ) -> None:
     from django_tasks_db.models import DBTaskResult
 
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import enqueue_triage
+    from vigil.jobs.service import enqueue_triage
+    from vigil.records.jobs.models import Job
 
     monkeypatch.setenv("VIGIL_JOB_RETRY_DELAY", "0")
     missing = tmp_path / "not-mounted-yet"
@@ -130,8 +130,8 @@ def test_a_failing_job_is_retried_then_marked_failed_with_the_reason(
 def test_a_job_that_fails_once_succeeds_on_its_retry(
     tmp_path: Path, case_name: str, investigator: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import enqueue_triage
+    from vigil.jobs.service import enqueue_triage
+    from vigil.records.jobs.models import Job
 
     monkeypatch.setenv("VIGIL_JOB_RETRY_DELAY", "0")
     root = tmp_path / "share"
@@ -150,7 +150,7 @@ def test_a_job_that_fails_once_succeeds_on_its_retry(
 def test_a_job_asks_for_an_absolute_path_the_worker_can_find(
     case_name: str, investigator: Any
 ) -> None:
-    from vigil.web.jobs.service import JobRequestError, enqueue_triage
+    from vigil.jobs.service import JobRequestError, enqueue_triage
 
     with pytest.raises(JobRequestError, match="absolute"):
         enqueue_triage(case_name, "relative/seizure", investigator)
@@ -159,10 +159,10 @@ def test_a_job_asks_for_an_absolute_path_the_worker_can_find(
 def test_a_match_job_runs_against_the_hash_lists(
     tmp_path: Path, case_name: str, investigator: Any
 ) -> None:
+    from vigil.jobs.service import enqueue_match
     from vigil.pipeline.service import triage
-    from vigil.web.cases.models import Case
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import enqueue_match
+    from vigil.records.cases.models import Case
+    from vigil.records.jobs.models import Job
 
     triage(case_name, photo_folder(tmp_path / "s", 3), executor="inline")
     job = enqueue_match(Case.objects.get(name=case_name), investigator)
@@ -177,11 +177,11 @@ def test_a_match_job_runs_against_the_hash_lists(
 def test_an_analysis_job_passes_the_gate_again_and_keeps_its_run(
     tmp_path: Path, case_name: str, investigator: Any
 ) -> None:
+    from vigil.jobs.service import enqueue_analysis
     from vigil.pipeline.service import triage
-    from vigil.web.analysis.models import AnalysisRun
-    from vigil.web.cases.models import Case
-    from vigil.web.jobs.models import Job
-    from vigil.web.jobs.service import enqueue_analysis
+    from vigil.records.analysis.models import AnalysisRun
+    from vigil.records.cases.models import Case
+    from vigil.records.jobs.models import Job
 
     triage(case_name, photo_folder(tmp_path / "s", 2), executor="inline")
     job = enqueue_analysis(Case.objects.get(name=case_name), "hashes", investigator, workers=1)

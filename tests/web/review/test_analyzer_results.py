@@ -16,7 +16,7 @@ GPS_PHOTO = "exif-samples/jpg/gps/DSCN0010.jpg"  # Nikon COOLPIX P6000, 43.467 N
 
 
 def _suggest(item: Any, tool: str, label: str, **data: Any) -> Any:
-    from vigil.web.analysis.models import AnalysisRun, Suggestion
+    from vigil.records.analysis.models import AnalysisRun, Suggestion
 
     run = AnalysisRun.objects.create(
         case=item.case, tool=tool, tool_version="1.0", started_by="tests", status="complete"
@@ -41,7 +41,7 @@ def _filtered(case: Any, **filters: Any) -> list[int]:
 
 
 def _give_media(item: Any, media: dict[str, Any], thumbnails: int | None = None) -> None:
-    from vigil.web.cases.models import Blob
+    from vigil.records.cases.models import Blob
 
     update: dict[str, Any] = {"media": media}
     if thumbnails is not None:
@@ -55,7 +55,7 @@ def test_the_map_lists_a_photo_with_gps_for_a_member_and_is_404_for_anyone_else(
     from PIL import Image
 
     from vigil.media.exif import read_exif
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     with Image.open(shared_data / GPS_PHOTO) as photo:
         exif, _ = read_exif(photo)
@@ -85,7 +85,7 @@ def test_the_map_lists_a_photo_with_gps_for_a_member_and_is_404_for_anyone_else(
 
 
 def test_the_objects_filter_finds_an_object_or_scene_that_nobody_rejected(case_name: str) -> None:
-    from vigil.web.analysis.models import Decision
+    from vigil.records.analysis.models import Decision
 
     seeded = seed_case(case_name, statuses=("unknown",) * 3, with_suggestion=False)
     car, indoors, rejected = seeded.items

@@ -13,13 +13,13 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 
 def _entries(case_name: str, action: str) -> list[Any]:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     return list(AuditEntry.objects.filter(case_name=case_name, action=action).order_by("seq"))
 
 
 def test_a_bulk_categorisation_records_who_and_audits_each_item(case_name: str) -> None:
-    from vigil.web.review.models import ItemReview
+    from vigil.records.review.models import ItemReview
 
     seeded = seed_case(case_name)
     person = make_person(f"r-{case_name}", ("reviewer",), cases=(seeded.case,))
@@ -35,7 +35,7 @@ def test_a_bulk_categorisation_records_who_and_audits_each_item(case_name: str) 
 
 
 def test_items_of_another_case_are_not_touched_by_a_bulk_request(case_name: str) -> None:
-    from vigil.web.review.models import ItemReview
+    from vigil.records.review.models import ItemReview
 
     mine = seed_case(case_name)
     theirs = seed_case(f"{case_name}-other")
@@ -83,8 +83,8 @@ def test_a_csrf_token_is_needed_to_categorise(case_name: str) -> None:
 
 
 def test_tags_notes_flags_and_a_decision_on_an_ai_suggestion(case_name: str) -> None:
-    from vigil.web.analysis.models import Decision
-    from vigil.web.review.models import ItemReview, ItemTag, Note
+    from vigil.records.analysis.models import Decision
+    from vigil.records.review.models import ItemReview, ItemTag, Note
 
     seeded = seed_case(case_name)
     person = make_person(f"t-{case_name}", ("investigator",), cases=(seeded.case,))

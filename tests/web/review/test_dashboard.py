@@ -23,7 +23,7 @@ def test_the_dashboard_counts_by_status_type_and_category(case_name: str) -> Non
 def test_the_dashboard_polls_the_progress_of_a_running_source_and_stops_after(
     case_name: str,
 ) -> None:
-    from vigil.web.cases.models import Source
+    from vigil.records.cases.models import Source
 
     seeded = seed_case(case_name)
     person = make_person(f"s-{case_name}", ("reviewer",), cases=(seeded.case,))

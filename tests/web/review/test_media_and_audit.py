@@ -12,7 +12,7 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 
 def _entries(case_name: str, action: str) -> list[Any]:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     return list(AuditEntry.objects.filter(case_name=case_name, action=action).order_by("seq"))
 
@@ -70,7 +70,7 @@ def test_the_stored_copy_is_served_by_item_id_and_never_names_a_store_path(
 
 
 def test_content_that_is_not_plain_media_downloads_instead_of_rendering(case_name: str) -> None:
-    from vigil.web.cases.models import Blob
+    from vigil.records.cases.models import Blob
 
     seeded = seed_case(case_name)
     Blob.objects.filter(pk=seeded.items[0].blob_id).update(mime="text/html", family="document")

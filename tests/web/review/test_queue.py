@@ -29,7 +29,7 @@ def test_keyset_pages_give_the_review_order_whatever_the_page_size(
     case_name: str, size: int
 ) -> None:
     from vigil.matching.review import in_review_order
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     seeded = seed_case(f"{case_name}", statuses=STATUSES, with_suggestion=False)
     expected = list(
@@ -52,7 +52,7 @@ def test_filters_by_status_type_category_and_date(case_name: str) -> None:
 
 
 def test_a_persons_category_wins_over_the_lists_in_the_category_filter(case_name: str) -> None:
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
     from vigil.web.review.services import categorise
 
     seeded = seed_case(

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.usefixtures("django_instance")
 
 
 def _entries(action: str, **fields: Any) -> list[Any]:
-    from vigil.web.audit.models import AuditEntry
+    from vigil.records.audit.models import AuditEntry
 
     return list(AuditEntry.objects.filter(action=action, **fields).order_by("seq"))
 
@@ -32,7 +32,7 @@ def test_a_first_sign_in_enrols_an_authenticator_from_a_qr_code(case_name: str) 
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from vigil.web.accounts.services import add_user, default_agency
+    from vigil.accounts.services import add_user, default_agency
 
     user, _ = add_user(
         f"new-{case_name}"[:150], ["reviewer"], agency=default_agency(), password=PASSWORD
@@ -75,7 +75,7 @@ def test_five_failures_lock_the_account_even_with_the_right_password_after(
 
 
 def test_wrong_codes_count_towards_the_lock_too(case_name: str) -> None:
-    from vigil.web.accounts.signin import locked_until
+    from vigil.accounts.signin import locked_until
 
     person = make_person(f"codes-{case_name}", ("reviewer",))
     client = web_client()
@@ -88,7 +88,7 @@ def test_wrong_codes_count_towards_the_lock_too(case_name: str) -> None:
 
 
 def test_an_administrator_lifts_a_lock(case_name: str) -> None:
-    from vigil.web.accounts.signin import locked_until, register_failure, unlock
+    from vigil.accounts.signin import locked_until, register_failure, unlock
 
     person = make_person(f"unlock-{case_name}", ("reviewer",))
     for _ in range(5):

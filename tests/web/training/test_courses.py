@@ -31,7 +31,7 @@ def texts_of(course: Any) -> list[dict[str, str]]:
 
 
 def test_the_three_courses_are_seeded_with_every_text_in_all_six_languages() -> None:
-    from vigil.web.training.models import Course
+    from vigil.records.training.models import Course
 
     courses = Course.objects.filter(slug__in=SEED_SLUGS)
     assert {course.slug for course in courses} == SEED_SLUGS
@@ -43,7 +43,7 @@ def test_the_three_courses_are_seeded_with_every_text_in_all_six_languages() -> 
 
 
 def test_every_lesson_is_150_to_300_words_in_each_language() -> None:
-    from vigil.web.training.models import Lesson
+    from vigil.records.training.models import Lesson
 
     for lesson in Lesson.objects.filter(module__course__slug__in=SEED_SLUGS):
         for language in SIX:
@@ -56,7 +56,7 @@ def test_every_lesson_is_150_to_300_words_in_each_language() -> None:
 def test_a_course_file_missing_a_language_is_refused_naming_the_place(tmp_path: Path) -> None:
     import yaml
 
-    from vigil.web.training.seed import SEED_FOLDER, SeedError, load_course
+    from vigil.hub.training.seed import SEED_FOLDER, SeedError, load_course
 
     data = yaml.safe_load((SEED_FOLDER / "3-investigator-wellbeing.yaml").read_text())
     del data["modules"][0]["lessons"][1]["body"]["ar"]
@@ -67,7 +67,7 @@ def test_a_course_file_missing_a_language_is_refused_naming_the_place(tmp_path: 
 
 
 def test_seeding_again_adds_nothing() -> None:
-    from vigil.web.training.seed import seed_courses
+    from vigil.hub.training.seed import seed_courses
 
     assert seed_courses() == []
 
@@ -81,7 +81,7 @@ def wrong_answer(question: Any) -> int:
 
 
 def test_a_quiz_is_passed_at_its_pass_mark_and_failed_below_it() -> None:
-    from vigil.web.training.models import Course
+    from vigil.records.training.models import Course
     from vigil.web.training.services import grade
 
     learner = hub_member("training-quiz-taker").user
@@ -101,7 +101,7 @@ def test_a_quiz_is_passed_at_its_pass_mark_and_failed_below_it() -> None:
 
 
 def complete_course_through_the_pages(client: Any, slug: str) -> None:
-    from vigil.web.training.models import Course
+    from vigil.records.training.models import Course
 
     course = Course.objects.get(slug=slug)
     for lesson in course.modules.first().lessons.all():
@@ -114,7 +114,7 @@ def complete_course_through_the_pages(client: Any, slug: str) -> None:
 
 
 def test_a_certificate_is_issued_only_once_every_lesson_is_done_and_the_quiz_passed() -> None:
-    from vigil.web.training.models import Certificate, Course
+    from vigil.records.training.models import Certificate, Course
     from vigil.web.training.services import complete_lesson, grade
 
     person = hub_member("training-diligent")
@@ -131,7 +131,7 @@ def test_a_certificate_is_issued_only_once_every_lesson_is_done_and_the_quiz_pas
 @pytest.fixture(scope="module")
 def certified() -> dict[str, Any]:
     """A member who finished the wellbeing course through the pages."""
-    from vigil.web.training.models import Certificate
+    from vigil.records.training.models import Certificate
 
     person = hub_member("training-graduate")
     client = signed_in(person)
@@ -177,7 +177,7 @@ def test_a_wrong_certificate_code_is_not_found() -> None:
 
 
 def test_a_revoked_certificate_verifies_as_not_valid(certified: dict[str, Any]) -> None:
-    from vigil.web.training.models import Certificate
+    from vigil.records.training.models import Certificate
 
     certificate = certified["certificate"]
     Certificate.objects.filter(pk=certificate.pk).update(revoked=True)
@@ -197,7 +197,7 @@ def test_lesson_images_are_served_to_members_only() -> None:
 
 
 def test_a_hub_admin_runs_a_cohort_with_a_schedule_enrolment_and_attendance() -> None:
-    from vigil.web.training.models import Attendance, Cohort, Course
+    from vigil.records.training.models import Attendance, Cohort, Course
 
     learner = hub_member("training-cohort-member")
     absent = hub_member("training-cohort-absent")
@@ -238,7 +238,7 @@ def test_a_hub_admin_runs_a_cohort_with_a_schedule_enrolment_and_attendance() ->
 
 
 def test_a_cohort_cannot_end_before_it_starts() -> None:
-    from vigil.web.training.models import Course
+    from vigil.records.training.models import Course
 
     admin = signed_in(hub_admin("training-hasty-coordinator"))
     course = Course.objects.get(slug="triage-with-vigil")

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any
 from vigil.analyzers.geolocation import gazetteer
 
 if TYPE_CHECKING:
-    from vigil.web.cases.models import Case
+    from vigil.records.cases.models import Case
 
 MAX_FEATURES = 50_000  # a map of more points is unreadable; the count says what was left out
 
 
 def located_items(case: Case, *, limit: int = MAX_FEATURES) -> dict[str, Any]:
-    from vigil.web.cases.models import Item
+    from vigil.records.cases.models import Item
 
     rows = (
         Item.objects.filter(case=case, blob__media__exif__has_key="gps")

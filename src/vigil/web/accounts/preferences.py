@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigil.web.accounts.models import Preferences
+from vigil.records.accounts.models import Preferences
 
 
 def preferences_of(user: Any) -> Preferences:

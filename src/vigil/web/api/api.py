@@ -92,11 +92,11 @@ def list_tools(request: HttpRequest) -> list[dict[str, Any]]:
 @api_rule(Action.ANALYSE)
 def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
     """Queues a run of an approved tool; refused with the reason when the gate says no."""
+    from vigil.accounts.services import agency_of
     from vigil.analyzers.registry import default_registry
-    from vigil.cli.analyze import agency_of
     from vigil.governance.gate import ToolRefused, check_tool_allowed
     from vigil.pipeline.analysis import start_run
-    from vigil.web.analysis.models import AnalysisRun
+    from vigil.records.analysis.models import AnalysisRun
 
     user = request.auth  # type: ignore[attr-defined]
     case_row = case_named(user, case, Action.ANALYSE)
@@ -134,8 +134,8 @@ def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
 @api.get("/cases/{case}/suggestions")
 @api_rule(Action.VIEW)
 def list_suggestions(request: HttpRequest, case: str, tool: str = "") -> list[dict[str, Any]]:
-    from vigil.cli.analyze import suggestion_document
-    from vigil.web.analysis.models import Suggestion
+    from vigil.governance.decisions import suggestion_document
+    from vigil.records.analysis.models import Suggestion
 
     user = request.auth  # type: ignore[attr-defined]
     case_row = case_named(user, case, Action.VIEW)
@@ -149,9 +149,9 @@ def list_suggestions(request: HttpRequest, case: str, tool: str = "") -> list[di
 @api.post("/suggestions/{suggestion_id}/decision", response={201: dict})
 @api_rule(Action.CATEGORISE)
 def decide(request: HttpRequest, suggestion_id: int, body: DecisionIn) -> Status:
+    from vigil.governance.decisions import decide as record_decision
+    from vigil.records.analysis.models import Decision, Suggestion
     from vigil.web.access import require_case_member
-    from vigil.web.analysis.models import Decision, Suggestion
-    from vigil.web.analysis.services import decide as record_decision
 
     user = request.auth  # type: ignore[attr-defined]
     suggestion = Suggestion.objects.select_related("case").filter(pk=suggestion_id).first()

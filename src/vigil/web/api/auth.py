@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer, SessionAuth
 
-from vigil.web.api.models import ApiToken, token_digest
+from vigil.records.api.models import ApiToken, token_digest
 
 
 class TokenAuth(HttpBearer):

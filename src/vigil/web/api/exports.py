@@ -18,8 +18,8 @@ from ninja.errors import HttpError
 from vigil import config
 from vigil.audit.log import record
 from vigil.matching.export import export_case
+from vigil.records.cases.models import Case
 from vigil.web.access import Action, api_rule, case_named
-from vigil.web.cases.models import Case
 
 router = Router(tags=["exports"])
 _NAME = re.compile(r"^\d{8}T\d{6}Z-(vics\.json|csv\.csv)$")

@@ -14,7 +14,7 @@ from django.db.models import Count, F
 from django.template.loader import render_to_string
 
 from vigil import __version__
-from vigil.web.chats.models import Conversation, Message, Participant
+from vigil.records.chats.models import Conversation, Message, Participant
 from vigil.web.pdf import html_to_pdf
 
 MAX_REPORT_MESSAGES = 20_000  # HTML: about 2 s to build on a small server

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigil.web.community.countries import is_country
-from vigil.web.community.models import ForumCategory
+from vigil.hub.community.countries import is_country
+from vigil.records.community.models import ForumCategory
 from vigil.web.hub.forms import language_choices
 
 

@@ -16,9 +16,9 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
+from vigil.records.accounts.models import Role
+from vigil.records.community.models import HubMember
 from vigil.web.access import AnyUser, roles_of
-from vigil.web.accounts.models import Role
-from vigil.web.community.models import HubMember
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 JOIN_ROUTE = "community_join"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from vigil.accounts.services import default_agency
 from vigil.analyzers.base import Analyzer
 from vigil.analyzers.registry import default_registry
 from vigil.governance.standing import standing
-from vigil.web.accounts.models import Agency
-from vigil.web.accounts.services import default_agency
-from vigil.web.hub.catalogue import normalise
+from vigil.hub.catalogue.database import normalise
+from vigil.records.accounts.models import Agency
 
 
 @dataclass(frozen=True, slots=True)

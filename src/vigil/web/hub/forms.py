@@ -11,6 +11,7 @@ from django.utils.translation import pgettext_lazy
 
 from vigil.hub.catalogue import LANGUAGES, CatalogueEntry, Localised, validate
 from vigil.hub.catalogue.schema import COSTS
+from vigil.records.hub.models import Tool
 from vigil.web.hub.labels import (
     CATEGORY_LABELS,
     COST_LABELS,
@@ -18,7 +19,6 @@ from vigil.web.hub.labels import (
     DEPLOYMENT_LABELS,
     INPUT_LABELS,
 )
-from vigil.web.hub.models import Tool
 
 ANY = [("", _("Any"))]
 

@@ -10,13 +10,13 @@ from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from vigil.web.community.models import Article, HubMember, Post, Report, Thread
+from vigil.hub.catalogue.database import visible_tools
+from vigil.records.community.models import Article, HubMember, Post, Report, Thread
+from vigil.records.hub.models import Review
+from vigil.records.training.models import Certificate, Course
 from vigil.web.hub.builtin import builtin_tools
-from vigil.web.hub.catalogue import visible_tools
 from vigil.web.hub.labels import CATEGORY_LABELS, label
-from vigil.web.hub.models import Review
 from vigil.web.review.charts import Bar, bars
-from vigil.web.training.models import Certificate, Course
 from vigil.web.training.services import text
 
 

@@ -16,8 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.audit.log import record
 from vigil.hub.catalogue import CatalogueError
+from vigil.hub.catalogue import database as catalogue
+from vigil.hub.markdown import render_markdown
+from vigil.records.hub.models import Review, Tool
 from vigil.web.community.vetting import hub_admin_required, is_hub_admin, member_required
-from vigil.web.hub import catalogue
 from vigil.web.hub.builtin import builtin_tool, builtin_tools
 from vigil.web.hub.forms import ImportForm, ReviewForm, SearchForm, ToolForm
 from vigil.web.hub.labels import (
@@ -28,8 +30,6 @@ from vigil.web.hub.labels import (
     INPUT_LABELS,
     label,
 )
-from vigil.web.hub.markdown import render_markdown
-from vigil.web.hub.models import Review, Tool
 from vigil.web.hub.stats import hub_figures
 
 PURPOSE = "hub catalogue"

@@ -16,8 +16,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
+from vigil.jobs.bounds import MAX_DEPTH, MAX_WORKERS
+from vigil.jobs.service import job_document
 from vigil.web.access import Action, api_rule, case_named, require_case_member
-from vigil.web.jobs.bounds import MAX_DEPTH, MAX_WORKERS
 
 router = Router(tags=["jobs"])
 
@@ -53,33 +54,12 @@ class JobOut(Schema):
     finished_at: datetime | None
 
 
-def job_document(job: Any) -> dict[str, Any]:
-    return {
-        "id": job.pk,
-        "kind": job.kind,
-        "case": job.case.name,
-        "status": job.status,
-        "cancel_requested": job.cancel_requested,
-        "progress_done": job.progress_done,
-        "progress_total": job.progress_total,
-        "attempts": job.attempts,
-        "max_attempts": job.max_attempts,
-        "error": job.error,
-        "result": job.result,
-        "parameters": job.parameters,
-        "requested_by": job.requested_by,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-    }
-
-
 @router.post("/cases/{case}/jobs", response={202: JobOut})
 @api_rule(Action.ANALYSE)
 def start_job(request: HttpRequest, case: str, body: JobIn) -> Status:
     """Queue work on a case the caller is a member of (cases are created in the web app)."""
     from vigil.governance.gate import ToolRefused
-    from vigil.web.jobs import service
+    from vigil.jobs import service
 
     user = request.auth  # type: ignore[attr-defined]
     case_row = case_named(user, case, Action.ANALYSE)
@@ -116,7 +96,7 @@ def start_job(request: HttpRequest, case: str, body: JobIn) -> Status:
 @router.get("/cases/{case}/jobs", response=list[JobOut])
 @api_rule(Action.VIEW)
 def list_jobs(request: HttpRequest, case: str) -> list[dict[str, Any]]:
-    from vigil.web.jobs.models import Job
+    from vigil.records.jobs.models import Job
 
     case_row = case_named(request.auth, case, Action.VIEW)  # type: ignore[attr-defined]
     jobs = Job.objects.filter(case=case_row).select_related("case").order_by("-id")
@@ -132,7 +112,7 @@ def get_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 @router.post("/jobs/{job_id}/cancel", response=JobOut)
 @api_rule(Action.ANALYSE)
 def cancel_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
-    from vigil.web.jobs import service
+    from vigil.jobs import service
 
     job = _job_for(request, job_id, Action.ANALYSE)
     try:
@@ -144,7 +124,7 @@ def cancel_job(request: HttpRequest, job_id: int) -> dict[str, Any]:
 
 def _job_for(request: HttpRequest, job_id: int, action: Action) -> Any:
     """The job, under the rule of its case: 404 for anyone who is not a member."""
-    from vigil.web.jobs.models import Job
+    from vigil.records.jobs.models import Job
 
     job = Job.objects.select_related("case").filter(pk=job_id).first()
     require_case_member(request.auth, job.case if job else None, action)  # type: ignore[attr-defined]

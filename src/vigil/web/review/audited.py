@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from vigil.audit.log import record
+from vigil.records.cases.models import Item
 from vigil.web.access import Action, item_for
-from vigil.web.cases.models import Item
 
 
 def item_or_refuse(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from vigil.matching.categories import UNCATEGORISED
-from vigil.web.cases.models import Case, Item, Source
+from vigil.records.cases.models import Case, Item, Source
 from vigil.web.review.charts import Bar, bars
 from vigil.web.review.labels import (
     FAMILY_LABELS,

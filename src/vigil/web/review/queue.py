@@ -21,9 +21,9 @@ from django.http import QueryDict
 
 from vigil.matching.categories import CAID, UNCATEGORISED, VICS
 from vigil.matching.review import REVIEW_RANK
-from vigil.web.analysis.models import Decision, Suggestion
-from vigil.web.cases.models import Case, Item
-from vigil.web.review.models import ItemReview
+from vigil.records.analysis.models import Decision, Suggestion
+from vigil.records.cases.models import Case, Item
+from vigil.records.review.models import ItemReview
 
 Sort = Literal["review", "triage"]
 STATUSES: tuple[str, ...] = tuple(sorted(REVIEW_RANK, key=REVIEW_RANK.__getitem__))

@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from vigil.audit.log import record
-from vigil.web.cases.models import Case, Item
-from vigil.web.review.models import ItemReview, ItemTag, Note, Tag
+from vigil.records.cases.models import Case, Item
+from vigil.records.review.models import ItemReview, ItemTag, Note, Tag
 from vigil.web.review.queue import CATEGORIES
 
 MAX_NOTE_CHARS = 10_000

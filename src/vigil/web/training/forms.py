@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from vigil.web.training.models import Course, Quiz
+from vigil.records.training.models import Course, Quiz
 from vigil.web.training.services import text
 
 

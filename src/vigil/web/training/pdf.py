@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from vigil.records.training.models import Certificate
 from vigil.web.pdf import html_to_pdf
-from vigil.web.training.models import Certificate
 from vigil.web.training.services import text
 
 

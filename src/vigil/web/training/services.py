@@ -13,8 +13,8 @@ from django.db import IntegrityError, transaction
 
 from vigil.audit.log import record
 from vigil.hub.catalogue import Localised
-from vigil.web.community.models import HubMember
-from vigil.web.training.models import (
+from vigil.records.community.models import HubMember
+from vigil.records.training.models import (
     Attempt,
     Attendance,
     Certificate,

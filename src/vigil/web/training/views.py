@@ -15,11 +15,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.audit.log import record
+from vigil.hub.markdown import render_markdown
+from vigil.records.training.models import Certificate, Cohort, Course, Lesson, Session
 from vigil.web.community.vetting import is_hub_admin, member_required
-from vigil.web.hub.markdown import render_markdown
 from vigil.web.training import services
 from vigil.web.training.forms import CodeForm, CohortForm, EnrolForm, QuizForm, SessionForm
-from vigil.web.training.models import Certificate, Cohort, Course, Lesson, Session
 from vigil.web.training.pdf import certificate_pdf
 
 IMAGES = Path(__file__).with_name("images")

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
 from vigil.audit.log import record
+from vigil.records.cases.models import Case
+from vigil.records.chats.models import Conversation
 from vigil.web.access import Action, case_for
-from vigil.web.cases.models import Case
-from vigil.web.chats.models import Conversation
 
 PURPOSE = "review: chats"
 

@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from vigil.chats.importing.queries import contact_graph, entity_table, seen_in_other_cases, timeline
+from vigil.records.cases.models import Case
+from vigil.records.chats.models import Conversation, Entity, EntityMention
 from vigil.web.access import visible_cases
-from vigil.web.cases.models import Case
-from vigil.web.chats.models import Conversation, Entity, EntityMention
-from vigil.web.chats.queries import contact_graph, entity_table, seen_in_other_cases, timeline
 from vigil.web.chats.views.audited import chat_case, conversation_of, log
 from vigil.web.chats.views.timeline_chart import timeline_chart
 

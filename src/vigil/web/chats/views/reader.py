@@ -10,12 +10,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from vigil.chats.importing.queries import conversation_messages, search_messages
+from vigil.chats.importing.watchlists import WATCHLIST_TOOL
+from vigil.records.analysis.models import Suggestion
+from vigil.records.chats.models import Conversation, Entity, Message
 from vigil.web.access import Action, can
-from vigil.web.analysis.models import Suggestion
-from vigil.web.chats.models import Conversation, Entity, Message
-from vigil.web.chats.queries import conversation_messages, search_messages
 from vigil.web.chats.views.audited import chat_case, conversation_of, log
-from vigil.web.chats.watchlists import WATCHLIST_TOOL
 
 PAGE_SIZE = 200
 MAX_SEARCH_RESULTS = 500

@@ -47,7 +47,7 @@ class Chart:
 
 
 def timeline_chart(rows: list[dict[str, Any]]) -> Chart:
-    """`rows` as vigil.web.chats.queries.timeline gives them: {day, participant, name,
+    """`rows` as vigil.chats.importing.queries.timeline gives them: {day, participant, name,
     messages}. Every day from the first to the last has its place, quiet days too."""
     if not rows:
         return Chart(0, HEIGHT, [], [], None, None, 0, False)

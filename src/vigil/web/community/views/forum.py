@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from vigil.web.community import forum
+from vigil.hub.community import forum
+from vigil.records.community.models import Article, ForumCategory, Post, Report, Thread
 from vigil.web.community.forms import (
     ArticleForm,
     PostForm,
@@ -17,7 +18,6 @@ from vigil.web.community.forms import (
     ThreadForm,
     ThreadModerationForm,
 )
-from vigil.web.community.models import Article, ForumCategory, Post, Report, Thread
 from vigil.web.community.vetting import hub_admin_required, is_hub_admin, member_required
 from vigil.web.hub.forms import language_choices
 

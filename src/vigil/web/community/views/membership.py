@@ -7,8 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from vigil.web.accounts.models import Membership
-from vigil.web.community import membership
+from vigil.hub.community import membership
+from vigil.records.accounts.models import Membership
+from vigil.records.community.models import AllowedDomain, HubMember, RegistrationRequest
 from vigil.web.community.forms import (
     DecisionForm,
     DomainForm,
@@ -17,7 +18,6 @@ from vigil.web.community.forms import (
     RegisterForm,
     RemoveDomainForm,
 )
-from vigil.web.community.models import AllowedDomain, HubMember, RegistrationRequest
 from vigil.web.community.vetting import hub_admin_required, is_hub_member, member_required
 
 

@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from vigil.audit.log import record
+from vigil.records.accounts.models import CaseMembership
+from vigil.records.cases.models import Case
 from vigil.web.access import Action, can, can_create_cases, case_for, visible_cases
-from vigil.web.accounts.models import CaseMembership
-from vigil.web.cases.models import Case
 from vigil.web.review.counts import case_figures, source_progress
 from vigil.web.review.forms import CaseForm, MemberForm
 from vigil.web.review.labels import ROLE_LABELS

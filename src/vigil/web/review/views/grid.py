@@ -12,8 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from vigil.audit.log import record
+from vigil.records.cases.models import Case
+from vigil.records.review.models import Tag
 from vigil.web.access import Action, can, case_for, items_of
-from vigil.web.cases.models import Case
 from vigil.web.review import services
 from vigil.web.review.labels import (
     CATEGORY_KEYS,
@@ -22,7 +23,6 @@ from vigil.web.review.labels import (
     STATUS_LABELS,
     category_label,
 )
-from vigil.web.review.models import Tag
 from vigil.web.review.queue import (
     FAMILIES,
     STATUSES,

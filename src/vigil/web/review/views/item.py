@@ -11,17 +11,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from vigil.governance.decisions import decide
 from vigil.matching.review import review_rank
+from vigil.records.analysis.models import Decision, Suggestion
+from vigil.records.cases.models import Item
+from vigil.records.matching.models import Match
+from vigil.records.review.models import ItemTag, Note
 from vigil.web.access import Action, can
-from vigil.web.analysis.models import Decision, Suggestion
-from vigil.web.analysis.services import decide
-from vigil.web.cases.models import Item
-from vigil.web.matching.models import Match
 from vigil.web.review import services
 from vigil.web.review.audited import item_or_refuse, log_view
 from vigil.web.review.forms import DecisionForm, DetailsForm, NoteForm
 from vigil.web.review.labels import CATEGORY_KEYS, STATUS_LABELS, category_label
-from vigil.web.review.models import ItemTag, Note
 from vigil.web.review.queue import (
     OBJECT_TOOL,
     Cursor,

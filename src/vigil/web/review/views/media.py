@@ -7,8 +7,8 @@ from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_GET
 
 from vigil import config
+from vigil.records.cases.models import Item
 from vigil.store.evidence import EvidenceStore
-from vigil.web.cases.models import Item
 from vigil.web.review.audited import item_or_refuse, log_view
 
 # Shown in the page (with the muted, blurred, greyscale defaults); anything else downloads.

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 from django_otp import login as otp_login
 
+from vigil.accounts import signin
 from vigil.audit.log import record
-from vigil.web.accounts import signin
 from vigil.web.accounts.preferences import preferences_of
 from vigil.web.review.forms import CodeForm, SignInForm
 

@@ -1,0 +1,1 @@
+"""Agencies, users, roles and sign-in rules: the domain of who may do what."""

@@ -1,0 +1,168 @@
+"""Signing in: password, then a TOTP code; five failures in a row lock the account.
+
+Failures of either factor count towards the lock, so a stolen password does not buy unlimited
+guesses at the code. Every attempt, lock and unlock is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigil.audit.log import record
+from vigil.records.accounts.models import SignInState
+
+PURPOSE = "sign-in"
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordResult:
+    user: User | None
+    locked: bool = False
+
+
+def password_step(request: HttpRequest, username: str, password: str) -> PasswordResult:
+    """The user if the password is right and the account is not locked."""
+    account = User.objects.filter(username=username).first()
+    if account is not None and locked_until(account) is not None:
+        # Refused before the password is checked: a lock must not become a password oracle.
+        _audit_failure(username, "locked")
+        return PasswordResult(None, locked=True)
+    user = authenticate(request, username=username, password=password)
+    if not isinstance(user, User):
+        if account is None:
+            _audit_failure(username, "unknown_user")
+            return PasswordResult(None)
+        return PasswordResult(None, locked=register_failure(account, "password"))
+    return PasswordResult(user)
+
+
+def code_step(user: User, code: str) -> TOTPDevice | None:
+    """The confirmed device the code belongs to; a wrong code counts as a failure."""
+    code = code.strip().replace(" ", "")
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if device.verify_token(code):
+            register_success(user)
+            return device
+    register_failure(user, "code")
+    return None
+
+
+def locked_until(user: User) -> datetime | None:
+    state = SignInState.objects.filter(user=user).first()
+    if state is None or state.locked_until is None or state.locked_until <= timezone.now():
+        return None
+    return state.locked_until
+
+
+@transaction.atomic
+def register_failure(user: User, factor: str) -> bool:
+    """Counts a failed attempt; returns True when this one locked the account."""
+    state, _ = SignInState.objects.select_for_update().get_or_create(user=user)
+    now = timezone.now()
+    if state.locked_until is not None and state.locked_until <= now:
+        state.failures = 0  # an expired lock starts a fresh count
+        state.locked_until = None
+    state.failures += 1
+    state.last_failure_at = now
+    locks = state.failures >= settings.LOGIN_FAILURES_BEFORE_LOCK and state.locked_until is None
+    if locks:
+        state.locked_until = now + timedelta(minutes=settings.LOCKOUT_MINUTES)
+    state.save()
+    _audit_failure(user.username, factor, failures=state.failures)
+    if locks:
+        record(
+            "auth.locked",
+            actor=user.username,
+            outcome="refused",
+            purpose=PURPOSE,
+            details={"failures": state.failures, "minutes": settings.LOCKOUT_MINUTES},
+        )
+    return locks
+
+
+def register_success(user: User) -> None:
+    SignInState.objects.filter(user=user).update(failures=0, locked_until=None)
+
+
+def unlock(user: User, *, actor: str) -> bool:
+    """Lifts a lock (an administrator's decision); returns whether there was one."""
+    changed = SignInState.objects.filter(user=user, locked_until__isnull=False).update(
+        failures=0, locked_until=None
+    )
+    record("auth.unlock", actor=actor, purpose=PURPOSE, details={"username": user.username})
+    return bool(changed)
+
+
+def _audit_failure(username: str, reason: str, failures: int | None = None) -> None:
+    details: dict[str, object] = {"username": username, "reason": reason}
+    if failures is not None:
+        details["failures"] = failures
+    record(
+        "auth.login_failed", actor="anonymous", outcome="refused", purpose=PURPOSE, details=details
+    )
+
+
+# -- TOTP devices ------------------------------------------------------------------------------
+
+
+def has_confirmed_device(user: User) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_device(user: User) -> TOTPDevice:
+    """The unconfirmed device of a first sign-in, created once and shown until confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+
+
+def confirm_device(device: TOTPDevice, code: str) -> bool:
+    if not device.verify_token(code.strip().replace(" ", "")):
+        register_failure(device.user, "code")
+        return False
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    register_success(device.user)
+    record(
+        "auth.totp_enrolled",
+        actor=device.user.username,
+        purpose=PURPOSE,
+        details={"device": device.pk},
+    )
+    return True
+
+
+def replace_devices(user: User, *, actor: str) -> TOTPDevice:
+    """A new confirmed device in place of the old ones (a lost phone): the CLI shows it once."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user).delete()
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        record(
+            "auth.totp_reset",
+            actor=actor,
+            purpose=PURPOSE,
+            details={"username": user.username, "device": device.pk},
+        )
+    return device
+
+
+def secret_base32(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode("ascii")
+
+
+def qr_code_svg(device: TOTPDevice) -> str:
+    """The device's otpauth:// address as an inline SVG QR code (no image request, no CDN)."""
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    svg: bytes = image.to_string(encoding="unicode").encode()
+    return svg.decode()

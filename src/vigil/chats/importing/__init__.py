@@ -1,0 +1,1 @@
+"""Chat exports into the database: conversations, people, messages, entities, watch-lists."""

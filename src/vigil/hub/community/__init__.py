@@ -1,0 +1,1 @@
+"""The hub's vetted community: membership requests, vetting, forum, notifications."""

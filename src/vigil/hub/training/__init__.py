@@ -1,0 +1,1 @@
+"""The hub's training: courses seeded from the package."""

@@ -1,0 +1,1 @@
+"""Background jobs: the one door to queue, run and cancel them (django-tasks)."""

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class AccountsConfig(AppConfig):
-    name = "vigil.web.accounts"
-    label = "accounts"
-    verbose_name = "Agencies, members and roles"

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class CasesConfig(AppConfig):
-    name = "vigil.web.cases"
-    label = "cases"
-    verbose_name = "Cases and evidence items"

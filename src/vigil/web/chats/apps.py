@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class ChatsConfig(AppConfig):
-    name = "vigil.web.chats"
-    label = "chats"
-    verbose_name = "Chat exports: conversations, participants, messages, entities, watch-lists"

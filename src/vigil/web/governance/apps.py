@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class GovernanceConfig(AppConfig):
-    name = "vigil.web.governance"
-    label = "governance"
-    verbose_name = "Tool risk assessments and approvals"

@@ -1,7 +1,0 @@
-from django.apps import AppConfig
-
-
-class MatchingConfig(AppConfig):
-    name = "vigil.web.matching"
-    label = "matching"
-    verbose_name = "Hash lists and the matches of items against them"
