@@ -22,17 +22,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import av
 import numpy as np
 import numpy.typing as npt
-from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 from PIL import Image
 
-from vigil.core.issues import Issue, describe_error
+from vigil.core.issues import Issue
 from vigil.media.thumbnail import fit_within, jpeg_thumbnail
-from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS, main_video_stream
+from vigil.media.video import DEFAULT_MAX_PIXELS, OpenedVideo, open_video
 
 DEFAULT_THRESHOLD = 30.0
 DEFAULT_MIN_SCENE_S = 1.0
@@ -55,6 +53,12 @@ class Scenes:
     frames_decoded: int = 0
     issues: list[Issue] = field(default_factory=list)
 
+    def progress(self) -> str | None:
+        """How far detection got, for a failure part-way (None before the first keyframe)."""
+        if not self.keyframes:
+            return None
+        return f"Scene detection stopped after {self.frames_decoded} frames"
+
 
 def detect_scenes(
     path: Path,
@@ -72,51 +76,21 @@ def detect_scenes(
             "threshold must be within (0, 255], min_scene_s >= 0, max_scenes >= 1, image_side >= 16"
         )
     result = Scenes()
-    try:
-        with av.open(str(path), mode="r", metadata_errors="replace") as container:
-            _detect(container, result, threshold, min_scene_s, max_scenes, image_side, max_pixels)
-    except Exception as error:  # FFmpeg errors, OSError, and whatever a hostile file provokes
-        if result.keyframes:
-            result.issues.append(
-                Issue.warning(
-                    "video_damaged",
-                    f"Scene detection stopped after {result.frames_decoded} frames: "
-                    f"{describe_error(error)}.",
-                )
-            )
-        else:
-            result.issues.append(
-                Issue.error(
-                    "video_corrupt", f"The video could not be read: {describe_error(error)}."
-                )
-            )
+    with open_video(path, result.issues, max_pixels=max_pixels, progress=result.progress) as video:
+        if video is not None:
+            _detect(video, result, threshold, min_scene_s, max_scenes, image_side)
     return result
 
 
 def _detect(
-    container: InputContainer,
+    video: OpenedVideo,
     result: Scenes,
     threshold: float,
     min_scene_s: float,
     max_scenes: int,
     image_side: int,
-    max_pixels: int,
 ) -> None:
-    stream = main_video_stream(container)
-    if stream is None:
-        result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
-        return
-    context = stream.codec_context
-    if context.width * context.height > max_pixels:
-        result.issues.append(
-            Issue.error(
-                "decompression_bomb",
-                f"Frames of {context.width}x{context.height} pixels exceed the limit of "
-                f"{max_pixels}; not decoded.",
-            )
-        )
-        return
-    context.thread_count = DECODE_THREADS
+    container, stream = video.container, video.stream
     rate = stream.average_rate or stream.guessed_rate
     fps = float(rate) if rate else 0.0
     previous: npt.NDArray[np.int16] | None = None

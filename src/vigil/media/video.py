@@ -7,11 +7,17 @@ the worker pool already keeps every core busy.
 
 Never raises: failures become `Issue`s (errors `video_corrupt`, `video_no_stream`,
 `decompression_bomb`; warning `video_damaged` when only some keyframes could be decoded).
+
+`open_video` is the one guarded way Vigil opens a video for its pictures (here, in vpdq.py and
+scenes.py, and in the analyzers' VideoInput capability): main stream, pixel limit, error mapping.
 """
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -46,6 +52,76 @@ class VideoAnalysis:
     issues: list[Issue] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class OpenedVideo:
+    """A video open for reading: its main stream is within the pixel limit and decodes on
+    DECODE_THREADS threads."""
+
+    container: InputContainer
+    stream: VideoStream
+
+
+@contextmanager
+def open_video(
+    path: Path,
+    issues: list[Issue],
+    *,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    progress: Callable[[], str | None] | None = None,
+    on_open: Callable[[InputContainer, VideoStream | None], None] | None = None,
+) -> Iterator[OpenedVideo | None]:
+    """The video at `path` (read-only), or None when it cannot be decoded: unreadable, no video
+    stream, or frames beyond `max_pixels`; the reason is appended to `issues`.
+
+    Whatever the file provokes while open, here or in the caller's block, is appended too and
+    never raised: `video_damaged` when `progress()` says how far the caller got ("Frame hashing
+    stopped after 12 hashed frames"), else `video_corrupt`. `on_open` sees the container and its
+    main stream before they are checked, to describe even a video that will not be decoded.
+    """
+    entered = False
+    try:
+        with av.open(str(path), mode="r", metadata_errors="replace") as container:
+            video = _decodable(container, issues, max_pixels, on_open)
+            entered = True
+            yield video
+    except Exception as error:  # FFmpeg errors, OSError, and whatever a hostile file provokes
+        issues.append(_read_failure(error, progress() if progress is not None else None))
+    if not entered:
+        yield None  # the caller's block still runs once, with nothing to read
+
+
+def _decodable(
+    container: InputContainer,
+    issues: list[Issue],
+    max_pixels: int,
+    on_open: Callable[[InputContainer, VideoStream | None], None] | None,
+) -> OpenedVideo | None:
+    stream = main_video_stream(container)
+    if on_open is not None:
+        on_open(container, stream)
+    if stream is None:
+        issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
+        return None
+    context = stream.codec_context
+    if context.width * context.height > max_pixels:
+        issues.append(
+            Issue.error(
+                "decompression_bomb",
+                f"Frames of {context.width}x{context.height} pixels exceed the limit of "
+                f"{max_pixels}; not decoded.",
+            )
+        )
+        return None
+    context.thread_count = DECODE_THREADS
+    return OpenedVideo(container, stream)
+
+
+def _read_failure(error: Exception, progress: str | None) -> Issue:
+    if progress:
+        return Issue.warning("video_damaged", f"{progress}: {describe_error(error)}.")
+    return Issue.error("video_corrupt", f"The video could not be read: {describe_error(error)}.")
+
+
 def analyze_video(
     path: Path,
     *,
@@ -56,47 +132,26 @@ def analyze_video(
     """Reads the first video stream of the file at `path` (read-only) and thumbnails up to
     `keyframes` keyframes spread over its duration."""
     result = VideoAnalysis()
-    try:
-        with av.open(str(path), mode="r", metadata_errors="replace") as container:
-            _analyze(container, result, keyframes, thumb_size, max_pixels)
-    except Exception as error:  # FFmpeg errors, OSError, and whatever a hostile file provokes
-        result.issues.append(
-            Issue.error("video_corrupt", f"The video could not be read: {describe_error(error)}.")
-        )
+    describe = functools.partial(_describe, result)
+    with open_video(path, result.issues, max_pixels=max_pixels, on_open=describe) as video:
+        if video is not None:
+            video.stream.codec_context.skip_frame = "NONKEY"
+            if keyframes > 0:
+                _sample_keyframes(video.container, video.stream, result, keyframes, thumb_size)
     return result
 
 
-def _analyze(
-    container: InputContainer,
-    result: VideoAnalysis,
-    keyframes: int,
-    thumb_size: int,
-    max_pixels: int,
-) -> None:
+def _describe(result: VideoAnalysis, container: InputContainer, stream: VideoStream | None) -> None:
+    # Read before the checks: a video too large to decode still has a codec and a size.
     result.container = container.format.name
     result.has_audio = bool(container.streams.audio)
-    stream = main_video_stream(container)
     if stream is None:
-        result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
         return
     context = stream.codec_context
     result.codec = context.name
     result.width, result.height = (context.width or None), (context.height or None)
     result.fps = _positive(stream.average_rate or stream.guessed_rate)
     result.duration_s = _duration(container, stream)
-    if context.width * context.height > max_pixels:
-        result.issues.append(
-            Issue.error(
-                "decompression_bomb",
-                f"Frames of {context.width}x{context.height} pixels exceed the limit of "
-                f"{max_pixels}; not decoded.",
-            )
-        )
-        return
-    context.thread_count = DECODE_THREADS
-    context.skip_frame = "NONKEY"
-    if keyframes > 0:
-        _sample_keyframes(container, stream, result, keyframes, thumb_size)
 
 
 def main_video_stream(container: InputContainer) -> VideoStream | None:

@@ -18,15 +18,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import av
 import numpy as np
 import pdqhash
 from av.container import InputContainer
 from av.video.frame import VideoFrame
 from av.video.stream import VideoStream
 
-from vigil.core.issues import Issue, describe_error
-from vigil.media.video import DECODE_THREADS, DEFAULT_MAX_PIXELS, main_video_stream
+from vigil.core.issues import Issue
+from vigil.media.video import DEFAULT_MAX_PIXELS, OpenedVideo, open_video
 
 # Meta's reference tests and matcher: frames closer than this (strictly) match, and frames of
 # lower quality on either side are left out of the comparison.
@@ -48,6 +47,12 @@ class FrameHash:
 class VpdqResult:
     frames: list[FrameHash] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+
+    def progress(self) -> str | None:
+        """How far hashing got, for a failure part-way (None before the first hash)."""
+        if not self.frames:
+            return None
+        return f"Frame hashing stopped after {len(self.frames)} hashed frames"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,49 +79,22 @@ def video_frame_hashes(
     result = VpdqResult()
     if seconds_per_hash < 0 or max_frames < 1 or (downsample is not None and downsample < 1):
         raise ValueError("seconds_per_hash must be >= 0, max_frames and downsample >= 1")
-    try:
-        with av.open(str(path), mode="r", metadata_errors="replace") as container:
-            _hash_frames(container, result, seconds_per_hash, max_frames, downsample, max_pixels)
-    except Exception as error:  # FFmpeg errors, OSError, and whatever a hostile file provokes
-        if result.frames:
-            result.issues.append(
-                Issue.warning(
-                    "video_damaged",
-                    f"Frame hashing stopped after {len(result.frames)} hashed frames: "
-                    f"{describe_error(error)}.",
-                )
-            )
-        else:
-            result.issues.append(
-                Issue.error(
-                    "video_corrupt", f"The video could not be read: {describe_error(error)}."
-                )
-            )
+    with open_video(path, result.issues, max_pixels=max_pixels, progress=result.progress) as video:
+        if video is not None:
+            _hash_frames(video, result, seconds_per_hash, max_frames, downsample)
     return result
 
 
 def _hash_frames(
-    container: InputContainer,
+    video: OpenedVideo,
     result: VpdqResult,
     seconds_per_hash: float,
     max_frames: int,
     downsample: int | None,
-    max_pixels: int,
 ) -> None:
-    stream = main_video_stream(container)
-    if stream is None:
-        result.issues.append(Issue.error("video_no_stream", "The file holds no video stream."))
-        return
+    stream = video.stream
     context = stream.codec_context
     width, height = context.width, context.height
-    if width * height > max_pixels:
-        result.issues.append(
-            Issue.error(
-                "decompression_bomb",
-                f"Frames of {width}x{height} pixels exceed the limit of {max_pixels}; not decoded.",
-            )
-        )
-        return
     rate = stream.average_rate or stream.guessed_rate
     fps = float(rate) if rate else 0.0
     if fps <= 0:
@@ -131,10 +109,9 @@ def _hash_frames(
             Issue.error("video_corrupt", f"Frames of {width}x{height} pixels are too small.")
         )
         return
-    context.thread_count = DECODE_THREADS
     # Meta truncates the product; at least 1 (every frame) for 0 or for very low frame rates.
     frame_mod = max(int(seconds_per_hash * fps), 1)
-    for index, frame in enumerate(_decoded_frames(container, stream)):
+    for index, frame in enumerate(_decoded_frames(video.container, stream)):
         if index % frame_mod:
             continue
         if len(result.frames) >= max_frames:

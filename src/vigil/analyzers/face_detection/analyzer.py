@@ -17,7 +17,6 @@ from PIL import Image
 
 from vigil.analyzers.base import Analyzer, Example, ImageInput, ModelInfo, file_digest
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
-from vigil.media.image import DEFAULT_MAX_PIXELS, flatten_to_rgb
 
 CASCADE = "haarcascade_frontalface_default.xml"
 MAX_SIDE = 1024  # faces smaller than ~24 px at this scale are not worth a reviewer's time
@@ -65,20 +64,13 @@ class FaceDetectionAnalyzer(ImageInput, Analyzer):
         import cv2
 
         params: dict[str, Any] = {**self.parameters, **ctx.parameters}
-        Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
-        try:
-            with ctx.open() as stream, Image.open(stream) as img:
-                original_width, original_height = img.size
-                img.draft("RGB", (MAX_SIDE, MAX_SIDE))  # libjpeg decodes at reduced scale
-                img.load()
-                rgb = flatten_to_rgb(img).copy()
-            rgb.thumbnail((MAX_SIDE, MAX_SIDE))
-        except (OSError, Image.DecompressionBombError, ValueError) as error:
-            ctx.error(
-                "image_corrupt", f"The image could not be decoded for face detection: {error}"
-            )
+        # The pixels as stored, not turned upright by EXIF: boxes are in the stored image's
+        # pixels, whatever scale was analysed.
+        decoded = self.load_image(ctx, MAX_SIDE, purpose="face detection", upright=False)
+        if decoded is None:
             return
-        # Boxes are reported in the original image's pixels, whatever scale was analysed.
+        rgb = decoded.rgb
+        original_width, original_height = decoded.full_size
         scale_x = original_width / rgb.width
         scale_y = original_height / rgb.height
         grey = cv2.cvtColor(np.asarray(rgb), cv2.COLOR_RGB2GRAY)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from vigil.analyzers.base import Analyzer, Example, ImageInput, ModelInfo, file_digest
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
@@ -30,7 +30,6 @@ from vigil.analyzers.video_scenes.keyframes import (
     KeyframeInput,
     analyze_keyframes,
 )
-from vigil.media.image import DEFAULT_MAX_PIXELS, flatten_to_rgb
 
 MODELS_PACKAGE = "face_recognition_models"
 LANDMARKS = "shape_predictor_5_face_landmarks.dat"
@@ -122,11 +121,12 @@ class FaceRecognitionAnalyzer(ImageInput, KeyframeInput, Analyzer):
 
     def analyze_image(self, ctx: AnalyzerContext) -> None:
         params: dict[str, Any] = {**self.parameters, **ctx.parameters}
-        try:
-            rgb, scale = _upright_rgb(ctx, int(params["max_side"]))
-        except (OSError, Image.DecompressionBombError, ValueError) as error:
-            ctx.error("image_corrupt", f"The image could not be decoded for face analysis: {error}")
+        # Upright (phones store faces sideways), at most max_side long; boxes are scaled back.
+        decoded = self.load_image(ctx, int(params["max_side"]), purpose="face analysis")
+        if decoded is None:
             return
+        rgb = decoded.rgb
+        scale = max(decoded.full_size) / max(rgb.size)
         try:
             detector, landmarks, embedder = _models()
         except (ImportError, RuntimeError, FileNotFoundError) as error:
@@ -157,20 +157,6 @@ class FaceRecognitionAnalyzer(ImageInput, KeyframeInput, Analyzer):
             assert output.suggestions == [] and output.issues == []
 
         return [Example("a flat grey picture", out.getvalue(), "image", "jpeg", no_faces)]
-
-
-def _upright_rgb(ctx: AnalyzerContext, max_side: int) -> tuple[Image.Image, float]:
-    """The image turned upright by its EXIF orientation (phones store faces sideways), at most
-    `max_side` long, and the factor from its pixels back to the upright original's."""
-    Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
-    with ctx.open() as stream, Image.open(stream) as img:
-        full_side = max(img.size)
-        img.draft("RGB", (max_side, max_side))  # libjpeg decodes at a reduced scale
-        img.load()
-        upright = ImageOps.exif_transpose(img)
-        rgb = flatten_to_rgb(upright).copy()
-    rgb.thumbnail((max_side, max_side))
-    return rgb, full_side / max(rgb.size)
 
 
 def _upsamplings(side: int, least: int, small_side: int) -> int:

@@ -17,8 +17,8 @@ from PIL import Image
 from vigil.analyzers.base import Analyzer, Example, ImageInput, TextInput
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
 from vigil.analyzers.geolocation import gazetteer
+from vigil.media.decode import DECODE_ERRORS
 from vigil.media.exif import read_exif
-from vigil.media.image import DEFAULT_MAX_PIXELS
 
 
 class GeolocationAnalyzer(ImageInput, TextInput, Analyzer):
@@ -47,11 +47,10 @@ class GeolocationAnalyzer(ImageInput, TextInput, Analyzer):
             self._read_text_clues(ctx, limit)
 
     def _locate_image(self, ctx: AnalyzerContext) -> None:
-        Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
         try:
-            with ctx.open() as stream, Image.open(stream) as img:
+            with self.open_image(ctx) as img:  # the EXIF alone: no pixels are decoded
                 exif, _ = read_exif(img)  # damage is reported once, by image_metadata
-        except (OSError, Image.DecompressionBombError, ValueError):
+        except DECODE_ERRORS:
             return  # an undecodable image is image_metadata's to report, not a place problem
         gps = exif.get("gps")
         if not isinstance(gps, dict):

@@ -15,7 +15,7 @@ import io
 from typing import Any, ClassVar
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from vigil.analyzers.base import Analyzer, Example, ImageInput
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
@@ -24,7 +24,7 @@ from vigil.analyzers.objects.scenes import scene_tags
 from vigil.analyzers.objects.yolo import decode, letterbox
 from vigil.analyzers.onnx import OnnxUnavailable, load_onnx_session
 from vigil.analyzers.stored_model import UsesStoredModels
-from vigil.media.image import DEFAULT_MAX_PIXELS, FORMATS, flatten_to_rgb
+from vigil.media.image import FORMATS
 from vigil.store.models import ModelRequirement
 
 DEFAULT_SIDE = 640
@@ -64,9 +64,10 @@ class ObjectDetectionAnalyzer(UsesStoredModels, ImageInput, Analyzer):
         except OnnxUnavailable as error:
             ctx.error("model_unusable", str(error))
             return
-        image = _load_upright_rgb(ctx)
-        if image is None:
+        decoded = self.load_image(ctx, purpose="object detection", formats=FORMATS)
+        if decoded is None:
             return
+        image = decoded.rgb
         names = class_names(session)
         tensor, frame = letterbox(image, input_side(session))
         (output, *_) = session.run(None, {session.get_inputs()[0].name: tensor})
@@ -147,13 +148,3 @@ def _names_from_metadata(raw: str) -> tuple[str, ...]:
     if isinstance(parsed, dict) and parsed and all(isinstance(k, int) for k in parsed):
         return tuple(str(parsed.get(index, f"class {index}")) for index in range(max(parsed) + 1))
     return COCO_CLASSES
-
-
-def _load_upright_rgb(ctx: AnalyzerContext) -> Image.Image | None:
-    Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
-    try:
-        with ctx.open() as stream, Image.open(stream, formats=FORMATS) as img:
-            return flatten_to_rgb(ImageOps.exif_transpose(img)).copy()
-    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as error:
-        ctx.error("image_corrupt", f"The image could not be decoded for object detection: {error}")
-        return None

@@ -16,7 +16,7 @@ import functools
 import io
 from typing import Any, ClassVar
 
-from PIL import Image, ImageDraw, ImageFont, ImageOps
+from PIL import Image, ImageDraw, ImageFont
 
 from vigil.analyzers.base import Analyzer, Example, ImageInput, ModelInfo, file_digest
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
@@ -29,7 +29,7 @@ from vigil.analyzers.ocr.engines import (
     tesseract_model_paths,
 )
 from vigil.analyzers.ocr.lines import TextLine, merge
-from vigil.media.image import DEFAULT_MAX_PIXELS, FORMATS, flatten_to_rgb
+from vigil.media.image import FORMATS
 
 RAPIDOCR_LANGUAGES = frozenset({"en", "fr", "es", "zh"})
 UN_LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
@@ -70,9 +70,10 @@ class OcrAnalyzer(ImageInput, Analyzer):
         if unknown:
             ctx.error("ocr_bad_parameter", f"unknown OCR languages {unknown}: use {UN_LANGUAGES}")
             return
-        image = _load_upright_rgb(ctx)
-        if image is None:
+        decoded = self.load_image(ctx, purpose="OCR", formats=FORMATS)
+        if decoded is None:
             return
+        image = decoded.rgb
         rapid: list[TextLine] = []
         tesseract: list[TextLine] = []
         try:
@@ -144,17 +145,6 @@ def _model_info(languages: tuple[str, ...]) -> ModelInfo:
         digest=file_digest(*paths),
         files=tuple(path.name for path in paths),
     )
-
-
-def _load_upright_rgb(ctx: AnalyzerContext) -> Image.Image | None:
-    Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
-    try:
-        with ctx.open() as stream, Image.open(stream, formats=FORMATS) as img:
-            img.seek(0)  # the first frame of an animation or a multi-page TIFF
-            return flatten_to_rgb(ImageOps.exif_transpose(img)).copy()
-    except (OSError, Image.DecompressionBombError, ValueError, SyntaxError) as error:
-        ctx.error("image_corrupt", f"The image could not be decoded for OCR: {error}")
-        return None
 
 
 def _languages(lines: list[TextLine]) -> list[str]:

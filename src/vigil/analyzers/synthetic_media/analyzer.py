@@ -21,7 +21,8 @@ from vigil.analyzers.synthetic_media import embedded_metadata as metadata
 from vigil.analyzers.synthetic_media.c2pa_manifest import C2paUnavailable, read_c2pa
 from vigil.analyzers.synthetic_media.indicators import ABSENCE_PROVES_NOTHING, Indicator
 from vigil.analyzers.synthetic_media.watermark import MarkMatch, match_known_marks
-from vigil.media.image import DEFAULT_MAX_PIXELS, flatten_to_rgb
+from vigil.media.decode import DECODE_ERRORS
+from vigil.media.image import flatten_to_rgb
 
 #: Lossless formats only: the watermark does not survive JPEG re-compression.
 WATERMARK_TYPES = frozenset({"png", "webp", "tiff", "bmp"})
@@ -67,7 +68,7 @@ class SyntheticMediaAnalyzer(ImageInput, Analyzer):
         texts = metadata.png_text_chunks(data)
         indicators += _present(metadata.generator_parameters(texts))
         indicators += _present(metadata.software_in_text(texts))
-        indicators += self._exif_and_pixels(ctx, data, int(params["watermark_max_pixels"]))
+        indicators += self._exif_and_pixels(ctx, int(params["watermark_max_pixels"]))
         ctx.fact(
             "synthetic_media",
             {
@@ -78,12 +79,9 @@ class SyntheticMediaAnalyzer(ImageInput, Analyzer):
             },
         )
 
-    def _exif_and_pixels(
-        self, ctx: AnalyzerContext, data: bytes, max_pixels: int
-    ) -> list[Indicator]:
-        Image.MAX_IMAGE_PIXELS = DEFAULT_MAX_PIXELS
+    def _exif_and_pixels(self, ctx: AnalyzerContext, max_pixels: int) -> list[Indicator]:
         try:
-            with Image.open(io.BytesIO(data)) as img:
+            with self.open_image(ctx) as img:
                 exif = img.getexif()
                 software = exif.get(_SOFTWARE)
                 comment = exif.get_ifd(_EXIF_IFD).get(_USER_COMMENT)
@@ -98,7 +96,7 @@ class SyntheticMediaAnalyzer(ImageInput, Analyzer):
                 if check_mark:
                     img.load()
                     rgb = np.asarray(flatten_to_rgb(img))
-        except (OSError, Image.DecompressionBombError, ValueError, SyntaxError):
+        except DECODE_ERRORS:
             return []  # an undecodable image is image_metadata's to report
         if check_mark:
             for match in match_known_marks(rgb)[:1]:  # the likeliest mark only
