@@ -303,23 +303,26 @@ def test_a_worker_that_does_not_see_the_store_stops_the_run_before_it_starts(
     cluster: LoopbackCluster, tmp_path: Path
 ) -> None:
     from vigil.pipeline.executors.dask import ClusterUnavailable, DaskExecutor
+    from vigil.pipeline.executors.workloads import triage_workload
     from vigil.pipeline.tasks import WorkerConfig
 
     elsewhere = tmp_path / "not-the-shared-store"
     with pytest.raises(ClusterUnavailable) as raised:
-        DaskExecutor(WorkerConfig(store_root=str(elsewhere)), cluster.address)
+        DaskExecutor(triage_workload(WorkerConfig(store_root=str(elsewhere))), cluster.address)
     assert str(elsewhere) in str(raised.value)
     assert cluster.address_of("worker-a") in str(raised.value)
 
 
 def test_a_scheduler_that_does_not_answer_is_a_clear_error_naming_it(tmp_path: Path) -> None:
     from vigil.pipeline.executors.dask import ClusterUnavailable, DaskExecutor
+    from vigil.pipeline.executors.workloads import triage_workload
     from vigil.pipeline.tasks import WorkerConfig
 
     address = f"tcp://127.0.0.1:{_free_port()}"
+    workload = triage_workload(WorkerConfig(store_root=str(tmp_path)))
     started = time.monotonic()
     with pytest.raises(ClusterUnavailable, match=re.escape(f"Dask scheduler at {address}")):
-        DaskExecutor(WorkerConfig(store_root=str(tmp_path)), address, connect_timeout=0.5)
+        DaskExecutor(workload, address, connect_timeout=0.5)
     assert time.monotonic() - started < 10
 
 

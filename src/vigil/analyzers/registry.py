@@ -52,7 +52,10 @@ class AnalyzerRegistry:
         return len(self._by_name)
 
     def triage_steps(self, family: str) -> list[type[Analyzer]]:
-        return [a for a in self if a.triage_step and family in a.accepted_families()]
+        """In the order they were registered: a later step's facts win over an earlier's, so
+        Vigil's own run in the order BUILTIN_ANALYZERS lists them, plugins' after them."""
+        steps = self._by_name.values()
+        return [a for a in steps if a.triage_step and family in a.accepted_families()]
 
     def discover(self, loaded: Iterable[object] | None = None) -> None:
         """Registers analyzers from installed packages. A broken one is refused with a reason

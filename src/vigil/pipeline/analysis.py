@@ -1,15 +1,15 @@
 """Runs one governed tool over a case: gate first, then every matching content once, with each
 AI output stored as a Suggestion carrying its full provenance.
 
-Workers run the analyzer on the stored copy and return its output; only this coordinator
-writes the database, in batches, like triage.
+Workers run the analyzer on the stored copy and return its output, on the executors triage
+uses; only this coordinator writes the database, in batches, like triage.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,8 +21,11 @@ from vigil.analyzers.base import Analyzer
 from vigil.analyzers.context import AnalyzerOutput
 from vigil.analyzers.registry import default_registry
 from vigil.analyzers.stored_model import models_for_run
-from vigil.core.issues import Issue
-from vigil.pipeline.analysis_worker import AnalysisTask, run_analyzer
+from vigil.pipeline.analysis_worker import AnalysisTask
+from vigil.pipeline.executors.base import TaskExecutor
+from vigil.pipeline.executors.factory import ExecutorName, executor_factory
+from vigil.pipeline.executors.retry import run_tasks
+from vigil.pipeline.executors.workloads import AnalysisWorkload, analysis_workload
 from vigil.records.analysis.models import AnalysisRun, Suggestion
 from vigil.records.cases.models import Blob, Case, Item
 from vigil.store.evidence import EvidenceStore
@@ -71,8 +74,15 @@ def execute_run(
     *,
     workers: int | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    executor: ExecutorName | None = None,
+    scheduler: str | None = None,
 ) -> AnalysisSummary:
+    """Runs the tool over every matching content of the case, on `executor` ("inline",
+    "process" or "dask"; by default in this process for one worker, else a pool of `workers`
+    processes). Dask needs `scheduler`, or VIGIL_DASK_SCHEDULER."""
     analyzer = default_registry().get(run.tool)
+    workload = analysis_workload(str(store.root))
+    new_executor = _executor_factory(workload, executor, workers, scheduler)
     models = models_for_run(analyzer, run.model_digest)  # workers get paths, not the store
     blobs = _blobs_for(run.case, analyzer)
     total = blobs.count()
@@ -84,13 +94,15 @@ def execute_run(
     )
     pending: list[tuple[AnalysisTask, AnalyzerOutput]] = []
     summary = AnalysisSummary(str(run.run_id), run.tool, 0, 0, 0)
-    for task, output in _execute(_tasks(run, blobs, store, models), workers):
-        pending.append((task, output))
-        if len(pending) >= BATCH:
-            _save(run, pending, first_items, summary, store)
-            pending = []
-        if on_progress:
-            on_progress(summary.analyzed + len(pending), total)
+    outcomes = run_tasks(_tasks(run, blobs, store, models), new_executor, workload.crashed)
+    with closing(outcomes):  # a failed save stops the workers too
+        for task, output in outcomes:
+            pending.append((task, output))
+            if len(pending) >= BATCH:
+                _save(run, pending, first_items, summary, store)
+                pending = []
+            if on_progress:
+                on_progress(summary.analyzed + len(pending), total)
     _save(run, pending, first_items, summary, store)
     AnalysisRun.objects.filter(pk=run.pk).update(
         status=AnalysisRun.Status.COMPLETE,
@@ -121,38 +133,16 @@ def _tasks(
         )
 
 
-def _execute(
-    tasks: Iterator[AnalysisTask], workers: int | None
-) -> Iterator[tuple[AnalysisTask, AnalyzerOutput]]:
+def _executor_factory(
+    workload: AnalysisWorkload,
+    executor: ExecutorName | None,
+    workers: int | None,
+    scheduler: str | None,
+) -> Callable[[], TaskExecutor[AnalysisTask, AnalyzerOutput]]:
     count = workers or os.cpu_count() or 1
-    if count == 1:
-        for task in tasks:
-            yield task, run_analyzer(task)
-        return
-    import multiprocessing
-
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        inflight: dict[Future[AnalyzerOutput], AnalysisTask] = {}
-        exhausted = False
-        while inflight or not exhausted:
-            while not exhausted and len(inflight) < count * 4:
-                upcoming = next(tasks, None)
-                if upcoming is None:
-                    exhausted = True
-                    break
-                inflight[pool.submit(run_analyzer, upcoming)] = upcoming
-            if not inflight:
-                break
-            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
-            for future in done:
-                task = inflight.pop(future)
-                try:
-                    yield task, future.result()
-                except Exception as error:  # a crashed worker: the content says so
-                    failed = AnalyzerOutput()
-                    failed.issues.append(Issue.error("worker_crashed", str(error)))
-                    yield task, failed
+    if executor is None:
+        executor = "inline" if count == 1 else "process"
+    return executor_factory(executor, workload, count, scheduler)
 
 
 def _save_facts(

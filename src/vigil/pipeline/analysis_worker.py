@@ -1,5 +1,5 @@
 """The worker side of an analysis run: pure, picklable, no Django (so it runs in a fresh
-worker process, or on a Dask worker later)."""
+worker process or on a Dask worker)."""
 
 from __future__ import annotations
 
@@ -45,3 +45,9 @@ def run_analyzer(task: AnalysisTask) -> AnalyzerOutput:
             Issue.error("internal_error", f"{task.tool} failed: {type(error).__name__}: {error}")
         )
     return ctx.output
+
+
+def analyze(task: AnalysisTask, config: None) -> AnalyzerOutput:
+    """The executors' entry point (vigil.pipeline.executors.workloads). A task carries all of
+    its run, since evaluation builds tasks one by one, so the run shares no configuration."""
+    return run_analyzer(task)

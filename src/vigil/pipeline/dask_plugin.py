@@ -1,21 +1,21 @@
-"""What runs on a Dask worker for triage: the task function, the check that the worker sees the
-evidence store, and the plugin that readies a worker once when it joins. No Django, no database:
-a Dask worker imports only this module and the pure worker.
+"""What runs on a Dask worker: the task wrapper, the check that the worker sees the evidence
+store, and the plugin that readies a worker once when it joins. No Django, no database: a Dask
+worker imports only this module and the pure worker modules a workload names.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from distributed import WorkerPlugin
 
-from vigil.pipeline.tasks import IngestResult, IngestTask, WorkerConfig
-from vigil.pipeline.worker import ingest
 from vigil.store.evidence import EvidenceStore
 
 if TYPE_CHECKING:
@@ -23,7 +23,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PLUGIN_NAME = "vigil-triage"
+TaskT = TypeVar("TaskT")
+ConfigT = TypeVar("ConfigT")
+ResultT = TypeVar("ResultT")
 
 _visible_stores: set[str] = set()  # store roots this process has verified
 
@@ -60,34 +62,45 @@ def ensure_store_visible(store_root: str) -> None:
     _visible_stores.add(store_root)
 
 
-def run_ingest(task: IngestTask, config: WorkerConfig) -> IngestResult:
+def run_task(
+    function: Callable[[TaskT, ConfigT], ResultT], task: TaskT, config: ConfigT, store_root: str
+) -> ResultT:
     """The Dask task. The configuration travels with each task (a few hundred bytes), so runs
     with different stores can share one cluster and no worker depends on state left by a run."""
-    ensure_store_visible(config.store_root)
-    return ingest(task, config)
+    ensure_store_visible(store_root)
+    return function(task, config)
 
 
-class TriageWorkerPlugin(WorkerPlugin):
-    """Readies a worker process once, when it joins, instead of on its first task. Unpickling
-    the plugin imports this module and with it the worker, its analyzers and their decoders and
-    hash libraries; setup loads what they load lazily. (No triage step uses a model yet; one
-    that does loads it in `warm_up`.)
+def plugin_name(workload: str) -> str:
+    return f"vigil-{workload}"
+
+
+class WarmUpPlugin(WorkerPlugin):
+    """Readies a worker process once, when it joins, instead of on its first task: imports the
+    workload's worker modules (with them its analyzers, their decoders and hash libraries) and
+    loads what they load lazily. (No triage step uses a model yet; one that does loads it in
+    `warm_up`.)
 
     Its setup never raises: a plugin stays registered on the scheduler after the run, and a
     failing setup would stop every worker that joins later from starting. Problems with the
     store are found by the coordinator's check and by each task instead.
     """
 
-    idempotent = True  # one plugin serves every run: it holds no run's state
+    idempotent = True  # one plugin serves every run of its workload: it holds no run's state
+
+    def __init__(self, modules: tuple[str, ...]) -> None:
+        self.modules = modules
 
     def setup(self, worker: Worker) -> None:
         started = time.perf_counter()
         try:
+            for module in self.modules:
+                importlib.import_module(module)
             warm_up()
         except Exception:  # a worker that cannot warm up still reports it on its first task
-            logger.exception("vigil triage warm-up failed")
+            logger.exception("vigil warm-up failed")
             return
-        logger.info("vigil triage code loaded in %.2f s", time.perf_counter() - started)
+        logger.info("vigil worker code loaded in %.2f s", time.perf_counter() - started)
 
 
 def warm_up() -> None:

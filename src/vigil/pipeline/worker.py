@@ -7,10 +7,10 @@ import os
 from pathlib import Path
 
 from vigil.analyzers.base import Analyzer
-from vigil.analyzers.builtin import BUILTIN_ANALYZERS
 from vigil.analyzers.context import AnalyzerContext, AnalyzerOutput
 from vigil.analyzers.file_type.analyzer import FileTypeAnalyzer
 from vigil.analyzers.hashes.analyzer import HashesAnalyzer
+from vigil.analyzers.registry import default_registry
 from vigil.core import filetype
 from vigil.core.hashing import Digests
 from vigil.core.issues import Issue
@@ -94,7 +94,8 @@ def analyze_content(
     config: WorkerConfig,
     name: str = "",
 ) -> ContentFacts:
-    """Runs Vigil's own triage steps for the content's family (image or video metadata)."""
+    """Runs the registry's triage steps for the content's family (image or video metadata, and
+    those of installed plugins)."""
     facts = ContentFacts(file_type.label, file_type.mime, file_type.family)
     steps = [_step_record(step, {}) for step in _READ_PASS_STEPS]
     for step in _triage_steps(file_type.family):
@@ -123,12 +124,10 @@ _COLUMNS = ("width", "height", "duration_s", "pdq", "pdq_quality")
 
 
 def _triage_steps(family: str) -> list[type[Analyzer]]:
-    # Only Vigil's own non-AI steps run in triage; every other tool runs under governance.
-    return [
-        step
-        for step in BUILTIN_ANALYZERS
-        if step.triage_step and step not in _READ_PASS_STEPS and family in step.accepted_families()
-    ]
+    # Only non-AI steps run in triage (the registry refuses an AI one); every other tool runs
+    # under governance. The read pass has already hashed and typed the content.
+    steps = default_registry().triage_steps(family)
+    return [step for step in steps if step not in _READ_PASS_STEPS]
 
 
 def _step_parameters(step: type[Analyzer], config: WorkerConfig) -> dict[str, object]:

@@ -1,4 +1,4 @@
-"""Runs triage tasks on a Dask cluster: `vigil triage ... --executor dask --scheduler URL`.
+"""Runs a workload's tasks on a Dask cluster: `vigil triage ... --executor dask --scheduler URL`.
 
 The coordinator stays on this machine and alone writes the database. Dask workers, on as many
 machines as the cluster has, read the evidence and write the store; they must see both where
@@ -7,9 +7,10 @@ operator: this executor only connects a client, and closing it leaves the cluste
 
 Losing a worker loses nothing: the scheduler runs its tasks again on another worker (tasks are
 submitted impure, so a resubmitted task always runs). A task whose workers keep dying
-(`distributed.scheduler.allowed-failures`, 3 by default) becomes a `worker_crashed` item, as with
-the process pool. Losing the scheduler breaks the executor the way a dead process pool does: the
-coordinator connects again and retries what was in flight once, or stops with a clear error.
+(`distributed.scheduler.allowed-failures`, 3 by default) becomes the workload's crashed result
+(a `worker_crashed` item), as with the process pool. Losing the scheduler breaks the executor the
+way a dead process pool does: the coordinator connects again and retries what was in flight
+once, or stops with a clear error.
 """
 
 from __future__ import annotations
@@ -19,10 +20,9 @@ import queue
 import threading
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic
 
-from vigil.core.issues import Issue
-from vigil.pipeline.tasks import IngestResult, IngestTask, WorkerConfig
+from vigil.pipeline.executors.base import ConfigT, ResultT, TaskT, Workload
 
 # `distributed` and the worker side are imported inside the methods: importing them takes about
 # 0.6 s, which every `vigil triage` would pay, Dask or not, for the exceptions below.
@@ -38,7 +38,12 @@ CONNECT_TIMEOUT_S = 10.0
 # the throughput). The extra tasks wait at the scheduler; a worker still runs one per thread.
 WORKERS_PER_THREAD = 8
 
-_Finished = tuple[Future[IngestResult], "DaskFuture"]  # the coordinator's future, Dask's
+KILLED_WORKER = (
+    "The Dask workers running this item died repeatedly while it was in progress (a decoder "
+    "crash or out of memory); the item is recorded without analysis."
+)
+
+_Finished = tuple[Future[ResultT], "DaskFuture"]  # the coordinator's future, Dask's
 
 
 class ClusterUnavailable(RuntimeError):
@@ -51,18 +56,22 @@ class ClusterBroken(BrokenProcessPool):
     broken executor: it starts a new one and retries the tasks that were in flight."""
 
 
-class DaskExecutor:
+class DaskExecutor(Generic[TaskT, ConfigT, ResultT]):
     name = "dask"
 
     def __init__(
-        self, config: WorkerConfig, address: str, *, connect_timeout: float = CONNECT_TIMEOUT_S
+        self,
+        workload: Workload[TaskT, ConfigT, ResultT],
+        address: str,
+        *,
+        connect_timeout: float = CONNECT_TIMEOUT_S,
     ) -> None:
         self.address = address
-        self._config = config
+        self._workload = workload
         # A distributed future that is garbage collected is released, and its task may be
         # dropped: each is kept here until its result has been handed over.
         self._running: dict[Key, DaskFuture] = {}
-        self._finished: queue.SimpleQueue[_Finished | None] = queue.SimpleQueue()
+        self._finished: queue.SimpleQueue[_Finished[ResultT] | None] = queue.SimpleQueue()
         self._client = _connect(address, connect_timeout)
         try:
             self.threads = self._ready_workers(connect_timeout)
@@ -75,13 +84,16 @@ class DaskExecutor:
         self._collector.start()
         self.workers = self.threads * WORKERS_PER_THREAD
 
-    def submit(self, task: IngestTask) -> Future[IngestResult]:
-        from vigil.pipeline.dask_plugin import run_ingest
+    def submit(self, task: TaskT) -> Future[ResultT]:
+        from vigil.pipeline.dask_plugin import run_task
 
-        bridged: Future[IngestResult] = Future()
+        work = self._workload
+        bridged: Future[ResultT] = Future()
         # No retries: an exception is the item's outcome, recorded as with the process pool. A
         # lost worker raises nothing here; the scheduler runs its tasks again by itself.
-        remote = self._client.submit(run_ingest, task, self._config, pure=False, retries=0)
+        remote = self._client.submit(
+            run_task, work.function, task, work.config, work.store_root, pure=False, retries=0
+        )
         self._running[remote.key] = remote
         remote.add_done_callback(lambda done: self._finished.put((bridged, done)))
         return bridged
@@ -102,9 +114,9 @@ class DaskExecutor:
         self._collector.join(timeout=CONNECT_TIMEOUT_S)
 
     def _ready_workers(self, timeout: float) -> int:
-        """Waits for a worker, readies every worker for triage, checks that each sees the store;
-        returns the threads of the whole cluster."""
-        from vigil.pipeline.dask_plugin import PLUGIN_NAME, TriageWorkerPlugin, store_problem
+        """Waits for a worker, readies every worker for the workload, checks that each sees the
+        store; returns the threads of the whole cluster."""
+        from vigil.pipeline.dask_plugin import WarmUpPlugin, plugin_name, store_problem
 
         try:
             self._client.wait_for_workers(1, timeout=timeout)
@@ -113,8 +125,9 @@ class DaskExecutor:
                 f"no Dask worker is connected to the scheduler at {self.address} "
                 f"(waited {timeout:g} s); start some with `dask worker {self.address}`"
             ) from None
-        self._client.register_plugin(TriageWorkerPlugin(), name=PLUGIN_NAME)
-        problems = self._client.run(store_problem, self._config.store_root)
+        work = self._workload
+        self._client.register_plugin(WarmUpPlugin(work.modules), name=plugin_name(work.name))
+        problems = self._client.run(store_problem, work.store_root)
         unusable = {worker: problem for worker, problem in problems.items() if problem}
         if unusable:
             listed = "; ".join(f"{worker}: {problem}" for worker, problem in unusable.items())
@@ -137,7 +150,7 @@ class DaskExecutor:
             if None in batch:
                 return
 
-    def _hand_over(self, succeeded: list[_Finished]) -> None:
+    def _hand_over(self, succeeded: list[_Finished[ResultT]]) -> None:
         """Fetches the results of all the tasks that finished meanwhile in one round trip to the
         cluster: one trip per result would cap a run at a few hundred items per second."""
         if not succeeded:
@@ -151,7 +164,7 @@ class DaskExecutor:
         for (bridged, _), result in zip(succeeded, results, strict=True):
             bridged.set_result(result)
 
-    def _settle(self, bridged: Future[IngestResult], remote: DaskFuture) -> None:
+    def _settle(self, bridged: Future[ResultT], remote: DaskFuture) -> None:
         """Hands over the outcome of one task: an error, a cancellation or a lost result."""
         from distributed import KilledWorker
 
@@ -163,9 +176,9 @@ class DaskExecutor:
             )
             return
         try:
-            result: IngestResult = remote.result()
+            result: ResultT = remote.result()
         except KilledWorker:
-            bridged.set_result(_killed_worker_result())
+            bridged.set_result(self._workload.crashed(KILLED_WORKER))
         except StoreNotVisible as error:  # a worker that joined after the check
             bridged.set_exception(ClusterBroken(f"a Dask worker cannot use the store: {error}"))
         except BaseException as error:  # the coordinator records it on the item
@@ -184,12 +197,3 @@ def _connect(address: str, timeout: float) -> Client:
             f"cannot reach the Dask scheduler at {address} (no answer within {timeout:g} s); "
             "is `dask scheduler` running there, and is the port open?"
         ) from None
-
-
-def _killed_worker_result() -> IngestResult:
-    issue = Issue.error(
-        "worker_crashed",
-        "The Dask workers running this item died repeatedly while it was in progress (a decoder "
-        "crash or out of memory); the item is recorded without analysis.",
-    )
-    return IngestResult(key=0, digests=None, facts=None, issues=[issue])

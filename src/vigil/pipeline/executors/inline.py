@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from concurrent.futures import Future
+from typing import Generic
 
-from vigil.pipeline.tasks import IngestResult, IngestTask, WorkerConfig
-from vigil.pipeline.worker import ingest
+from vigil.pipeline.executors.base import ConfigT, ResultT, TaskT, Workload
 
 
-class InlineExecutor:
+class InlineExecutor(Generic[TaskT, ConfigT, ResultT]):
     name = "inline"
     workers = 1
 
-    def __init__(self, config: WorkerConfig) -> None:
-        self._config = config
+    def __init__(self, workload: Workload[TaskT, ConfigT, ResultT]) -> None:
+        self._workload = workload
 
-    def submit(self, task: IngestTask) -> Future[IngestResult]:
-        future: Future[IngestResult] = Future()
+    def submit(self, task: TaskT) -> Future[ResultT]:
+        future: Future[ResultT] = Future()
         try:
-            future.set_result(ingest(task, self._config))
+            future.set_result(self._workload.function(task, self._workload.config))
         except BaseException as error:
             future.set_exception(error)
         return future
