@@ -95,9 +95,9 @@ def test_a_text_file_in_utf16_is_read_for_clues() -> None:
 def test_a_case_map_lists_each_located_item_as_a_geojson_point(
     django_instance: Path, shared_data: Path, tmp_path: Path, case_name: str
 ) -> None:
-    from vigil.analyzers.geolocation.case_map import located_items
     from vigil.pipeline.service import triage
     from vigil.records.cases.models import Case
+    from vigil.web.review.case_map import located_items
 
     seizure = tmp_path / "seizure"
     seizure.mkdir()

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from vigil.core.hashing import hash_bytes
-from vigil.store.evidence import BlobTooLarge, EvidenceStore
+from vigil.store.evidence import EvidenceStore
+from vigil.store.interface import BlobTooLarge
 
 
 @pytest.fixture
@@ -50,9 +51,11 @@ def test_partial_writes_of_dead_processes_are_removed(store: EvidenceStore) -> N
 
 def test_thumbnails_are_addressed_by_content_and_index(store: EvidenceStore) -> None:
     sha = "ab" * 32
-    path = store.put_thumbnail(sha, 2, b"\xff\xd8jpeg")
-    assert path == store.thumbnail_path(sha, 2)
+    store.put_thumbnail(sha, 2, b"\xff\xd8jpeg")
+    path = store.thumbnail_path(sha, 2)
+    assert path == store.thumbs / "ab" / f"{sha}-2.jpg"
     assert path.read_bytes() == b"\xff\xd8jpeg"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444
 
 
 def test_stale_partial_writes_of_this_host_go_and_another_hosts_stay(tmp_path: Path) -> None:

@@ -49,10 +49,10 @@ def evaluate(
 ) -> None:
     """Run a tool on a labelled folder and report how often it is right, label by label."""
     start_django()
-    from vigil.analyzers.evaluation import LabelsError
-    from vigil.analyzers.evaluation import evaluate as run_evaluation
     from vigil.audit.log import record
     from vigil.cli.analyze import _user
+    from vigil.governance.evaluation import LabelsError
+    from vigil.governance.evaluation import evaluate as run_evaluation
 
     actor = _user(user)
     tool = _tool(name)

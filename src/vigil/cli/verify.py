@@ -19,10 +19,10 @@ def verify(
     start_django()
     from vigil.audit.log import cli_actor, record
     from vigil.pipeline.service import instance_store
-    from vigil.store.verify import verify_case_blobs
+    from vigil.store.case_verify import verify_case
 
     case_row = case_or_exit(case)
-    report = verify_case_blobs(case_row, instance_store())
+    report = verify_case(case_row, instance_store())
     record(
         "verify.case",
         actor=cli_actor(),

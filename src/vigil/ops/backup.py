@@ -26,6 +26,7 @@ from typing import Any
 import vigil
 from vigil import config
 from vigil.audit.log import ANCHOR_FILE, anchor_path, record
+from vigil.core.fs import fsync_folder
 from vigil.ops import database
 from vigil.ops.manifest import (
     CHECKSUMS,
@@ -72,7 +73,7 @@ def create_backup(target: Path, *, actor: str) -> BackupSummary:
         summary = _write(partial, target)
         EvidenceStore(partial).sync()
         os.rename(partial, target)
-        _fsync_folder(target.parent)
+        fsync_folder(target.parent)
     except BaseException as error:
         _remove(partial)
         record(
@@ -213,11 +214,3 @@ def _headline_counts(tables: dict[str, int], store: dict[str, int]) -> dict[str,
 def _remove(folder: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         shutil.rmtree(folder)
-
-
-def _fsync_folder(folder: Path) -> None:
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -197,11 +197,11 @@ def _check_audit(manifest: dict[str, Any]) -> Check:
 
 def _check_store(manifest: dict[str, Any], store: EvidenceStore) -> Check:
     from vigil.records.cases.models import Case
-    from vigil.store.verify import verify_case_blobs
+    from vigil.store.case_verify import verify_case
 
     checked, problems = 0, []
     for case in Case.objects.order_by("name"):
-        report = verify_case_blobs(case, store)
+        report = verify_case(case, store)
         checked += report.checked
         problems += [f"{p.kind} {p.sha256} ({case.name})" for p in report.problems]
     stored = sum(len(files) for _, _, files in os.walk(store.blobs))

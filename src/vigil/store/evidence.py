@@ -6,7 +6,8 @@ Layout under the store root:
     tmp/<pid>@<host>-<random>   content being written; renamed into blobs/ once its hash is known
 
 Writes are idempotent: storing content that is already present keeps the existing copy, so a
-run that is killed and started again never stores anything twice.
+run that is killed and started again never stores anything twice. The promises it shares with the
+in-memory store are in vigil.store.interface; paths and the root are this store's own.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
-from vigil.core.hashing import Digests, MultiHasher
+from vigil.core.hashing import Digests
+from vigil.store.interface import BoundedHasher, ContentWriter, EvidenceStorage
 
 READ_ONLY = 0o444
 # Partial writes of another host sharing the store are left alone this long (seconds).
@@ -31,11 +33,7 @@ FOREIGN_TMP_GRACE_S = 24 * 3600
 _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "localhost"
 
 
-class BlobTooLarge(Exception):
-    """The content grew past the limit given to the writer (a decompression bomb, usually)."""
-
-
-class EvidenceStore:
+class EvidenceStore(EvidenceStorage):
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self.blobs = self.root / "blobs"
@@ -69,16 +67,18 @@ class EvidenceStore:
     def thumbnail_path(self, sha256: str, index: int = 0) -> Path:
         return self.thumbs / sha256[:2] / f"{sha256}-{index}.jpg"
 
-    def put_thumbnail(self, sha256: str, index: int, jpeg: bytes) -> Path:
+    def put_thumbnail(self, sha256: str, index: int, jpeg: bytes) -> None:
         final = self.thumbnail_path(sha256, index)
         if final.exists():
-            return final
+            return
         final.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._tmp_name()
         tmp.write_bytes(jpeg)
         os.chmod(tmp, READ_ONLY)
         os.replace(tmp, final)
-        return final
+
+    def open_thumbnail(self, sha256: str, index: int = 0) -> BinaryIO:
+        return open(self.thumbnail_path(sha256, index), "rb")
 
     # -- housekeeping --------------------------------------------------------------------
     def _tmp_name(self) -> Path:
@@ -117,13 +117,12 @@ class EvidenceStore:
             os.close(fd)
 
 
-class BlobWriter:
+class BlobWriter(ContentWriter):
     """Streams content into the store while hashing it; one pass, bounded by `max_bytes`."""
 
     def __init__(self, store: EvidenceStore, max_bytes: int | None) -> None:
         self._store = store
-        self._max_bytes = max_bytes
-        self._hasher = MultiHasher()
+        self._hasher = BoundedHasher(max_bytes)
         self._tmp = store._tmp_name()
         self._file: BinaryIO | None = open(self._tmp, "xb")  # noqa: SIM115 - closed by commit/abort
         self._committed: Digests | None = None
@@ -134,9 +133,7 @@ class BlobWriter:
 
     def write(self, chunk: bytes | memoryview) -> None:
         assert self._file is not None, "writer already closed"
-        if self._max_bytes is not None and self._hasher.size + len(chunk) > self._max_bytes:
-            raise BlobTooLarge(f"content exceeds the limit of {self._max_bytes} bytes")
-        self._hasher.update(chunk)
+        self._hasher.take(chunk)
         self._file.write(chunk)
 
     def commit(self) -> Digests:

@@ -1,13 +1,17 @@
-"""Re-hashes stored copies and reports any that no longer match their address."""
+"""Re-hashes stored copies and reports any that no longer match their address.
+
+The caller says what to expect (the SHA-256 and recorded size of each copy, from the database);
+this module only reads the store.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from vigil.records.cases.models import Case, Item
-from vigil.store.evidence import EvidenceStore
+from vigil.store.interface import EvidenceStorage
 
 CHUNK = 1 << 20
 
@@ -40,23 +44,19 @@ class VerifyReport:
         }
 
 
-def verify_case_blobs(case: Case, store: EvidenceStore) -> VerifyReport:
+def verify_blobs(
+    expected: Iterable[tuple[str, int | None]], store: EvidenceStorage
+) -> VerifyReport:
+    """Re-hashes each (sha256, recorded size) copy; a size of None is not compared."""
     report = VerifyReport()
-    shas = (
-        Item.objects.filter(case=case, blob__isnull=False)
-        .values_list("blob_id", "blob__size")
-        .distinct()
-        .order_by("blob_id")
-    )
-    for sha256, size in shas.iterator(chunk_size=2000):
+    for sha256, size in expected:
         report.checked += 1
-        path = store.blob_path(sha256)
-        if not path.is_file():
+        if not store.has_blob(sha256):
             report.problems.append(VerifyProblem(sha256, "missing", "stored copy not found"))
             continue
         digest = hashlib.sha256()
         length = 0
-        with open(path, "rb") as stored:
+        with store.open_blob(sha256) as stored:
             while chunk := stored.read(CHUNK):
                 digest.update(chunk)
                 length += len(chunk)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
-from vigil.pipeline.origin import display_path, top_level_hash
+from vigil.core.origin import display_path, top_level_hash
 from vigil.records.cases.models import Item
 
 

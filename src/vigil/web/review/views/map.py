@@ -15,9 +15,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from vigil.analyzers.geolocation.case_map import located_items
 from vigil.audit.log import record
 from vigil.web.access import Action, case_for
+from vigil.web.review.case_map import located_items
 
 PURPOSE = "case map"
 

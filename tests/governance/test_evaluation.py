@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from vigil.analyzers.evaluation import LabelsError, evaluate, load_labels
 from vigil.analyzers.face_detection.analyzer import FaceDetectionAnalyzer
 from vigil.analyzers.file_type.analyzer import FileTypeAnalyzer
+from vigil.governance.evaluation import LabelsError, evaluate, load_labels
 
 
 def picture(fmt: str) -> bytes:

@@ -2,9 +2,9 @@
 FeatureCollection for the vendored Leaflet map (static/vigil/vendor/leaflet, country outlines in
 static/vigil/vendor/world; no tile server).
 
-A read model for the web app, not part of the analyzer: it reads what triage stored (the EXIF
-position and the `place` fact) and never opens evidence. Contents triaged before the
-geolocation step existed are placed at read time from the same table.
+A read model of the review pages (an ORM query, so not in the analyzer package): it reads what
+triage stored (the EXIF position and the `place` fact) and never opens evidence. Contents
+triaged before the geolocation step existed are placed at read time from the same table.
 """
 
 from __future__ import annotations
