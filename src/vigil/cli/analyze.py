@@ -17,12 +17,6 @@ from vigil.cli.app import app, case_or_exit, console, err_console, fail, start_d
 REFUSED_EXIT = 3
 
 
-def _audit(action: str, **fields: Any) -> None:
-    from vigil.audit.log import record
-
-    record(action, **fields)
-
-
 def _user(username: str) -> Any:
     from django.contrib.auth import get_user_model
 
@@ -48,63 +42,26 @@ def analyze(
 ) -> None:
     """Run an approved tool over a case; its output becomes suggestions for review."""
     start_django()
-    from vigil.accounts.services import agency_of
-    from vigil.analyzers.registry import default_registry
-    from vigil.governance.gate import ToolRefused, check_tool_allowed
-    from vigil.pipeline.analysis import execute_run, start_run
-    from vigil.pipeline.service import instance_store
+    from vigil.governance.gate import ToolRefused
+    from vigil.governance.runs import RunUnavailable, run_now
 
     actor = _user(user)
     case_row = case_or_exit(case)
     try:
-        analyzer = default_registry().get(tool)
-    except KeyError as error:
-        raise fail(str(error.args[0])) from None
-    missing = analyzer.missing_dependency()
-    if missing:
-        raise fail(f"{tool} cannot run here: {missing}")
-    try:
-        check_tool_allowed(
+        summary = run_now(
+            case_row,
             tool,
-            case_name=case,
-            actor=actor.username,
+            actor,
             legal_basis=legal_basis,
             necessity=necessity,
-            agency=agency_of(actor),
+            via="run tool",
+            workers=workers,
         )
+    except RunUnavailable as error:
+        raise fail(str(error)) from None
     except ToolRefused as refusal:  # the gate has written the refusal to the audit log
         err_console.print(f"[red]Refused:[/red] {refusal}")
         raise typer.Exit(REFUSED_EXIT) from None
-    run = start_run(
-        case_row, analyzer, actor=actor.username, legal_basis=legal_basis, necessity=necessity
-    )
-    _audit(
-        "analysis.start",
-        actor=actor.username,
-        case_name=case,
-        purpose="run tool",
-        details={
-            "tool": tool,
-            "run_id": str(run.run_id),
-            "model_digest": run.model_digest,
-            "legal_basis": legal_basis,
-            "necessity": necessity,
-        },
-    )
-    summary = execute_run(run, instance_store(), workers=workers)
-    _audit(
-        "analysis.finish",
-        actor=actor.username,
-        case_name=case,
-        purpose="run tool",
-        details={
-            "tool": tool,
-            "run_id": summary.run_id,
-            "analyzed": summary.analyzed,
-            "suggestions": summary.suggestions,
-            "failed": summary.failed,
-        },
-    )
     document = {
         "run_id": summary.run_id,
         "tool": tool,
@@ -185,46 +142,9 @@ def decide(
 
 
 @app.command("run-queued")
-def run_queued(
-    workers: Annotated[int | None, typer.Option("--workers", min=1)] = None,
-) -> None:
-    """Execute analysis runs queued through the API or web app (each passed the gate when
-    queued, and passes it again now: an approval may have been suspended meanwhile)."""
-    start_django()
-    from vigil.accounts.services import agency_of
-    from vigil.governance.gate import ToolRefused, check_tool_allowed
-    from vigil.pipeline.analysis import execute_run
-    from vigil.pipeline.service import instance_store
-    from vigil.records.analysis.models import AnalysisRun
+def run_queued() -> None:
+    """Run every queued background job now, analysis runs queued through the API or the web
+    app included, then exit: the same as `vigil worker --batch` (one queue)."""
+    from vigil.cli.worker import worker
 
-    for run in AnalysisRun.objects.filter(status=AnalysisRun.Status.QUEUED).select_related("case"):
-        try:
-            check_tool_allowed(
-                run.tool,
-                case_name=run.case.name,
-                actor=run.started_by,
-                legal_basis=run.legal_basis,
-                necessity=run.necessity,
-                agency=agency_of(_user(run.started_by)),
-            )
-        except ToolRefused as refusal:
-            AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.FAILED)
-            err_console.print(f"[red]Refused[/red] {run.run_id}: {refusal}")
-            continue
-        AnalysisRun.objects.filter(pk=run.pk).update(status=AnalysisRun.Status.RUNNING)
-        summary = execute_run(run, instance_store(), workers=workers)
-        _audit(
-            "analysis.finish",
-            actor=run.started_by,
-            case_name=run.case.name,
-            purpose="queued run",
-            details={
-                "tool": run.tool,
-                "run_id": summary.run_id,
-                "analyzed": summary.analyzed,
-                "suggestions": summary.suggestions,
-            },
-        )
-        console.print(
-            f"{run.run_id}: {summary.analyzed} analysed, {summary.suggestions} suggestions"
-        )
+    worker(queue="default", interval=1.0, batch=True, max_tasks=None, quiet=False)

@@ -12,9 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.utils import timezone
-
-from vigil.audit.log import record
 from vigil.jobs.progress import JobProgress
 from vigil.records.jobs.models import Job
 
@@ -62,76 +59,30 @@ def run_match(job: Job, progress: JobProgress) -> dict[str, Any]:
 
 
 def run_analysis(job: Job, progress: JobProgress) -> dict[str, Any]:
-    """`vigil analyze` in the background: the gate is asked again, as `vigil run-queued` does,
-    since an approval may have been suspended while the job waited."""
-    from django.contrib.auth import get_user_model
-
-    from vigil.accounts.services import agency_of
-    from vigil.analyzers.registry import default_registry
-    from vigil.governance.gate import ToolRefused, check_tool_allowed
-    from vigil.pipeline.analysis import execute_run, start_run
-    from vigil.pipeline.service import instance_store
+    """The job's governed run (governance.runs), the gate asked again."""
+    from vigil.governance.gate import ToolRefused
+    from vigil.governance.runs import RunUnavailable, perform_run, rerun_of, summary_counts
     from vigil.records.analysis.models import AnalysisRun
 
     parameters = job.parameters
-    tool, case_name = parameters["tool"], job.case.name
-    user = get_user_model().objects.filter(username=job.requested_by, is_active=True).first()
-    if user is None:
-        raise PermanentFailure(f"{job.requested_by!r} is no longer an active Vigil user")
-    analyzer = default_registry().get(tool)
-    missing = analyzer.missing_dependency()
-    if missing:
-        raise PermanentFailure(f"{tool} cannot run on this worker: {missing}")
+    run = AnalysisRun.objects.select_related("case").filter(run_id=parameters.get("run_id")).first()
+    if run is None:
+        raise PermanentFailure(f"the run of job {job.pk} is not in this instance")
     try:
-        check_tool_allowed(
-            tool,
-            case_name=case_name,
-            actor=user.username,
-            legal_basis=parameters.get("legal_basis", ""),
-            necessity=parameters.get("necessity", ""),
-            agency=agency_of(user),
+        if run.status != AnalysisRun.Status.QUEUED:
+            # An earlier attempt started it and keeps what it saved: a retry is a run of its own.
+            run = rerun_of(run, via="background job")
+            Job.objects.filter(pk=job.pk).update(
+                parameters={**parameters, "run_id": str(run.run_id)}
+            )
+        summary = perform_run(
+            run, via="background job", workers=parameters.get("workers"), on_progress=progress
         )
+    except RunUnavailable as error:
+        raise PermanentFailure(str(error)) from None
     except ToolRefused as refusal:  # the gate has written the refusal to the audit log
         raise PermanentFailure(f"refused: {refusal}") from None
-    run = start_run(
-        job.case,
-        analyzer,
-        actor=user.username,
-        legal_basis=parameters.get("legal_basis", ""),
-        necessity=parameters.get("necessity", ""),
-    )
-    details = {"tool": tool, "run_id": str(run.run_id), "job": job.pk}
-    record(
-        "analysis.start",
-        actor=user.username,
-        case_name=case_name,
-        purpose="background job",
-        details={**details, "model_digest": run.model_digest},
-    )
-    try:
-        summary = execute_run(
-            run, instance_store(), workers=parameters.get("workers"), on_progress=progress
-        )
-    except BaseException:
-        # Suggestions saved so far stay, under a run that says it did not finish.
-        AnalysisRun.objects.filter(pk=run.pk).update(
-            status=AnalysisRun.Status.FAILED, finished_at=timezone.now()
-        )
-        raise
-    counts = {
-        "run_id": summary.run_id,
-        "analyzed": summary.analyzed,
-        "suggestions": summary.suggestions,
-        "failed": summary.failed,
-    }
-    record(
-        "analysis.finish",
-        actor=user.username,
-        case_name=case_name,
-        purpose="background job",
-        details={**details, **counts},
-    )
-    return counts
+    return summary_counts(summary)
 
 
 RUNNERS: dict[str, Runner] = {

@@ -82,26 +82,20 @@ def enqueue_analysis(
     necessity: str = "",
     workers: int | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    via: str = "background job",
 ) -> Job:
-    """Queue a governed tool run. The gate decides now, so a refusal is told at once (raises
-    ToolRefused, already audited), and again when the worker starts the run."""
-    from vigil.accounts.services import agency_of
-    from vigil.analyzers.registry import default_registry
-    from vigil.governance.gate import check_tool_allowed
+    """Queue a governed tool run (governance.runs). The gate decides now, so a refusal is told
+    at once (raises ToolRefused, already audited), and again when the worker starts the run."""
+    from vigil.governance.runs import RunUnavailable, request_run
 
     _check_bound("workers", workers, 1, MAX_WORKERS)
-    if tool not in default_registry():
-        raise JobRequestError(f"no tool named {tool!r} (see `vigil tools ls`)")
-    check_tool_allowed(
-        tool,
-        case_name=case.name,
-        actor=user.username,
-        legal_basis=legal_basis,
-        necessity=necessity,
-        agency=agency_of(user),
-    )
+    try:
+        run = request_run(case, tool, user, legal_basis=legal_basis, necessity=necessity, via=via)
+    except RunUnavailable as error:
+        raise JobRequestError(str(error)) from None
     parameters = {
         "tool": tool,
+        "run_id": str(run.run_id),
         "legal_basis": legal_basis,
         "necessity": necessity,
         "workers": workers,

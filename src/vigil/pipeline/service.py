@@ -1,26 +1,55 @@
-"""Triage as one call, for the CLI today and for background jobs later."""
+"""Triage as one call, for the CLI and background jobs: admit the source, run the coordinator,
+then the post-triage steps in their declared order."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
 from vigil import config
 from vigil.audit.log import record
 from vigil.core.entries import ArchiveLimits
 from vigil.pipeline.evidence import admit_source, evidence_policy
 from vigil.pipeline.executors.base import Executor
-from vigil.pipeline.executors.dask import DaskExecutor
-from vigil.pipeline.executors.inline import InlineExecutor
-from vigil.pipeline.executors.process import ProcessPoolExecutorAdapter
+from vigil.pipeline.executors.factory import ExecutorName, executor_factory
+from vigil.pipeline.executors.workloads import triage_workload
 from vigil.pipeline.tasks import WorkerConfig
 from vigil.pipeline.triage import RunStats, SourceSummary, TriageRun
 from vigil.records.cases.models import Case
 from vigil.store.evidence import EvidenceStore
 
-ExecutorName = Literal["inline", "process", "dask"]
+
+@dataclass(frozen=True, slots=True)
+class PostTriageStep:
+    """Work on a whole case once its items are recorded, in the coordinator (with Django)."""
+
+    name: str
+    run: Callable[[Case, EvidenceStore, str], None]
+
+
+def match_known_material(case: Case, store: EvidenceStore, actor: str) -> None:
+    """Every triage ends matched against the hash lists, so review can start with what no list
+    knows. Skipped, at the cost of one query, when there is none."""
+    from vigil.matching.engine import match_case
+    from vigil.records.matching.models import HashList
+
+    if HashList.objects.filter(complete=True).exists():
+        match_case(case, actor=actor)
+
+
+def import_chat_exports(case: Case, store: EvidenceStore, actor: str) -> None:
+    """Chat exports, found among the items by their content, are imported once each."""
+    from vigil.chats.importing.importer import import_case_chats
+
+    import_case_chats(case, store, actor=actor)
+
+
+POST_TRIAGE_STEPS: tuple[PostTriageStep, ...] = (
+    PostTriageStep("match known material", match_known_material),
+    PostTriageStep("import chat exports", import_chat_exports),
+)
 
 
 def instance_store(home: Path | None = None) -> EvidenceStore:
@@ -33,17 +62,7 @@ def make_executor_factory(
     workers: int | None,
     scheduler: str | None = None,
 ) -> Callable[[], Executor]:
-    if name == "inline":
-        return lambda: InlineExecutor(worker_config)
-    if name == "dask":
-        address = config.dask_scheduler(scheduler)
-        if address is None:
-            raise config.ConfigError(
-                "the Dask executor needs a scheduler: --scheduler tcp://HOST:8786 or "
-                "VIGIL_DASK_SCHEDULER"
-            )
-        return lambda: DaskExecutor(worker_config, address)
-    return lambda: ProcessPoolExecutorAdapter(worker_config, workers)
+    return executor_factory(name, triage_workload(worker_config), workers, scheduler)
 
 
 def triage(
@@ -99,15 +118,6 @@ def triage(
         "items_written": run.stats.items_written,
     }
     record("triage.finish", actor=actor, case_name=case_name, details={**source, **counts})
-    # Known-material matching (issue 3): every triage ends matched against the hash lists, so
-    # review can start with what no list knows. Skipped, at the cost of one query, when none.
-    from vigil.matching.engine import match_case
-    from vigil.records.matching.models import HashList
-
-    if HashList.objects.filter(complete=True).exists():
-        match_case(case, actor=actor)
-    # Chat exports (issue 7): found among the items by their content, imported once each.
-    from vigil.chats.importing.importer import import_case_chats
-
-    import_case_chats(case, store, actor=actor)
+    for step in POST_TRIAGE_STEPS:
+        step.run(case, store, actor)
     return summary, run.stats

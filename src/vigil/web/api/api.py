@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Schema, Status
+from ninja import Field, NinjaAPI, Schema, Status
 from ninja.errors import HttpError
 
 from vigil.web.access import Action, api_rule, case_named
@@ -46,9 +46,9 @@ class ToolOut(Schema):
 
 
 class RunIn(Schema):
-    tool: str
-    legal_basis: str = ""
-    necessity: str = ""
+    tool: str = Field(max_length=100)
+    legal_basis: str = Field("", max_length=2000)
+    necessity: str = Field("", max_length=2000)
 
 
 class RunOut(Schema):
@@ -91,44 +91,31 @@ def list_tools(request: HttpRequest) -> list[dict[str, Any]]:
 @api.post("/cases/{case}/analyses", response={202: RunOut})
 @api_rule(Action.ANALYSE)
 def request_analysis(request: HttpRequest, case: str, body: RunIn) -> Status:
-    """Queues a run of an approved tool; refused with the reason when the gate says no."""
-    from vigil.accounts.services import agency_of
+    """Queues a run of an approved tool as a background job (the one queue, run by
+    `vigil worker`); refused with the reason when the gate says no."""
     from vigil.analyzers.registry import default_registry
-    from vigil.governance.gate import ToolRefused, check_tool_allowed
-    from vigil.pipeline.analysis import start_run
-    from vigil.records.analysis.models import AnalysisRun
+    from vigil.governance.gate import ToolRefused
+    from vigil.jobs.service import JobRequestError, enqueue_analysis
 
     user = request.auth  # type: ignore[attr-defined]
     case_row = case_named(user, case, Action.ANALYSE)
     if body.tool not in default_registry():
         raise HttpError(404, f"no tool named {body.tool!r}")
     try:
-        check_tool_allowed(
+        job = enqueue_analysis(
+            case_row,
             body.tool,
-            case_name=case,
-            actor=user.username,
+            user,
             legal_basis=body.legal_basis,
             necessity=body.necessity,
-            agency=agency_of(user),
+            via="api: run tool",
         )
     except ToolRefused as refusal:  # the gate has written the refusal to the audit log
         raise HttpError(403, str(refusal)) from None
-    run = start_run(
-        case_row,
-        default_registry().get(body.tool),
-        actor=user.username,
-        legal_basis=body.legal_basis,
-        necessity=body.necessity,
-        status=AnalysisRun.Status.QUEUED,
-    )
-    _audit(
-        "analysis.queued",
-        actor=user.username,
-        case_name=case,
-        purpose="api: run tool",
-        details={"tool": body.tool, "run_id": str(run.run_id)},
-    )
-    return Status(202, {"run_id": str(run.run_id), "tool": run.tool, "status": run.status})
+    except JobRequestError as error:
+        raise HttpError(422, str(error)) from None
+    run_id = job.parameters["run_id"]
+    return Status(202, {"run_id": run_id, "tool": body.tool, "status": "queued"})
 
 
 @api.get("/cases/{case}/suggestions")
