@@ -34,6 +34,10 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
+# The layers run one way (contracts in pyproject.toml, picture in docs/architecture.md).
+layers: setup
+	$(BIN)/lint-imports
+
 # The whole suite on the embedded default (SQLite), then again on PostgreSQL: every instance a
 # test makes gets a fresh database on that server (tests/instance.py).
 PG_SERVER ?= postgresql://postgres@127.0.0.1:5432
@@ -47,7 +51,7 @@ pytest-postgresql: setup
 	VIGIL_TEST_DATABASE_SERVER=$(PG_SERVER) \
 	  $(BIN)/python -m pytest -n 2 --dist loadfile -p no:cacheprovider
 
-test: services lint typecheck pytest pytest-postgresql
+test: services lint typecheck layers pytest pytest-postgresql
 
 bench: setup
 	$(BIN)/python bench/ingest.py --workers 2
