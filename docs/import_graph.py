@@ -27,11 +27,11 @@ LAYERS: dict[str, list[str]] = {
         "media",
         "sources",
         "chats",
+        "store",
         "analyzers",
     ],
     "domain": [
         "audit",
-        "store",
         "matching",
         "governance",
         "pipeline",

@@ -36,7 +36,7 @@ from vigil.audit.chain import (
     entry_hash,
     verify_chain,
 )
-from vigil.audit.files import atomic_file
+from vigil.core.fs import atomic_file
 from vigil.records.audit.models import AuditEntry
 
 ANCHOR_FILE = "audit-head.json"

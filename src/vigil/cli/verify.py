@@ -18,8 +18,8 @@ def verify(
     """Re-hash the stored copies of a case's items; any mismatch or missing copy exits 1."""
     start_django()
     from vigil.audit.log import cli_actor, record
+    from vigil.ops.case_verify import verify_case
     from vigil.pipeline.service import instance_store
-    from vigil.store.case_verify import verify_case
 
     case_row = case_or_exit(case)
     report = verify_case(case_row, instance_store())

@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
 from vigil import __version__
-from vigil.audit.files import atomic_file
 from vigil.audit.log import record
+from vigil.core.fs import atomic_file
 from vigil.matching.categories import UNCATEGORISED, list_code, severity, vics_number
 from vigil.matching.formats.csv_list import FILE_NAME_SEPARATOR
 from vigil.matching.review import KNOWN_ILLICIT

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from vigil.audit.files import atomic_file
+from vigil.core.fs import atomic_file
 
 BITS = 256
 CODE_BYTES = 32

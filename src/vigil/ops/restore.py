@@ -196,8 +196,8 @@ def _check_audit(manifest: dict[str, Any]) -> Check:
 
 
 def _check_store(manifest: dict[str, Any], store: EvidenceStore) -> Check:
+    from vigil.ops.case_verify import verify_case
     from vigil.records.cases.models import Case
-    from vigil.store.case_verify import verify_case
 
     checked, problems = 0, []
     for case in Case.objects.order_by("name"):

@@ -66,7 +66,7 @@ from pathlib import Path
 from typing import Any
 
 from vigil import config
-from vigil.audit.files import atomic_file
+from vigil.core.fs import atomic_file
 
 MODELS_DIR = "models"
 RECORD_FILE = "record.json"
