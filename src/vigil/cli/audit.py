@@ -83,8 +83,8 @@ def export_command(
         raise fail(f"cannot write a file at {out}")
     start_django()
     from vigil.audit.chain import canonical_json
-    from vigil.audit.files import atomic_file
     from vigil.audit.log import cli_actor, current_head, entries, record
+    from vigil.core.fs import atomic_file
 
     head = current_head()
     digest, count = hashlib.sha256(), 0
