@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -40,9 +41,20 @@ def import_command(
     replace: Annotated[
         bool, typer.Option("--replace", help="Replace the list of that name with this file")
     ] = False,
+    allow_bad_rows: Annotated[
+        bool,
+        typer.Option(
+            "--allow-bad-rows", help="Exit 0 even if rows were bad (they are still counted)"
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress")] = False,
 ) -> None:
-    """Import a hash list, streamed: millions of rows, memory flat, bad rows counted."""
+    """Import a hash list, streamed: millions of rows, memory flat, bad rows counted.
+
+    A bad row (a hash of the wrong length, a wrong column count, an unterminated quote) is left
+    out and listed with its line; the rest imports. Exit 1 if any row was bad, unless
+    --allow-bad-rows.
+    """
     if not path.is_file():
         raise fail(f"{path} is not a file")
     try:
@@ -83,16 +95,35 @@ def import_command(
     hash_list = result.hash_list
     if not quiet:
         console.print(
-            f"Imported [bold]{hash_list.name}[/bold] ({hash_list.format_detail}): "
+            f"Imported [bold]{escape(hash_list.name)}[/bold] ({hash_list.format_detail}): "
             f"{result.entries:,} entries, {hash_list.pdq_count:,} with PDQ, "
             f"{hash_list.vpdq_count:,} with vPDQ, "
-            f"{result.problems:,} problems, {result.seconds:.1f} s"
+            f"{result.bad_rows:,} bad rows, {result.problems:,} problems, "
+            f"{result.seconds:.1f} s"
             + (" (replaced the previous version)" if result.replaced else "")
         )
-        for problem in hash_list.problems[:10]:
-            console.print(f"  row {problem['row']}: {problem['code']}: {problem['message']}")
+        _print_problems(hash_list.problems, result.problems, hash_list.format)
         if result.replaced:
             console.print("Cases matched against the previous version: run `vigil match` again.")
+    if result.bad_rows and not allow_bad_rows:
+        raise fail(
+            f"{result.bad_rows:,} bad rows: the list was imported without them. Fix the file "
+            "and import it again with --replace, or pass --allow-bad-rows to accept it as it is.",
+            code=1,
+        )
+
+
+def _print_problems(kept: list[dict[str, Any]], count: int, list_format: str) -> None:
+    # CSV problems carry the line their record starts on; VICS and NSRL, the record's position.
+    where = "line" if list_format == "csv" else "record"
+    shown = 10
+    for problem in kept[:shown]:
+        place = f"{where} {problem['row']}" if problem["row"] is not None else "list"
+        console.print(f"  {place}: {problem['code']}: {escape(str(problem['message']))}")
+    if count > shown:
+        console.print(
+            f"  ... and {count - shown:,} more (`vigil hashlist ls --json` keeps {len(kept):,})"
+        )
 
 
 @hashlist_app.command("ls")

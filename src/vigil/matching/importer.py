@@ -56,6 +56,9 @@ class ImportResult:
     seconds: float
     replaced: bool = False
     unmapped: dict[str, int] = field(default_factory=dict)
+    # Rows the file holds that are not in the list (each in `problems` with its line): the list
+    # is imported without them, and whoever imports it must hear so.
+    bad_rows: int = 0
 
 
 def import_list(
@@ -125,6 +128,7 @@ def import_list(
         time.monotonic() - started,
         replaced=previous is not None,
         unmapped=unmapped,
+        bad_rows=problems.bad_rows,
     )
     record(
         "hashlist.import",
@@ -137,6 +141,7 @@ def import_list(
             "entries": result.entries,
             "pdq": counts["pdq"],
             "problems": result.problems,
+            "bad_rows": result.bad_rows,
             "replaced": result.replaced,
         },
     )

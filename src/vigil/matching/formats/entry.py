@@ -43,15 +43,26 @@ class BadRow(ValueError):
 
 
 class Problems:
-    """Counts every problem, keeps the first `keep` of them for the report."""
+    """Counts every problem, keeps the first `keep` of them for the report.
+
+    A reader of lines also says where each line went, so that every line is accounted for:
+    lines = header + entries + bad rows + skipped (blank) + joined (into a quoted field).
+    """
 
     def __init__(self, keep: int = 1000) -> None:
         self.count = 0
+        self.bad_rows = 0
+        self.lines = 0  # physical lines read, the header's included (0: not a format of lines)
+        self.skipped = 0
+        self.joined = 0
         self.kept: list[dict[str, object]] = []
         self._keep = keep
 
     def add(self, row: int | None, code: str, message: str) -> None:
+        """`row` is the line a record starts on for CSV, the record's position otherwise."""
         self.count += 1
+        if code == "bad_row":
+            self.bad_rows += 1
         if len(self.kept) < self._keep:
             self.kept.append({"row": row, "code": code, "message": message})
 

@@ -95,10 +95,19 @@ def _entries(path: Path, start: int, prefix: str, problems: Problems) -> Iterato
                 try:
                     yield media_entry(media)
                 except BadRow as error:
-                    problems.add(row, "bad_row", str(error))
+                    problems.add(row, "bad_row", _located(media, error))
         except ijson.JSONError as error:
             message = f"the JSON breaks off or is malformed after row {row}: {error}"
             raise FormatError(message) from None
+
+
+def _located(media: Any, error: BadRow) -> str:
+    # ijson gives no line numbers: the MediaID, where there is one, finds the record instead.
+    if isinstance(media, dict):
+        for key, value in media.items():
+            if str(key).lower() == "mediaid" and isinstance(value, str | int | float):
+                return f"MediaID {value}: {error}"
+    return str(error)
 
 
 def media_entry(media: Any) -> ListEntry:
