@@ -79,6 +79,9 @@ def test_an_unlistable_folder_becomes_an_entry_with_an_error(tmp_path: Path) -> 
     (root / "closed").mkdir(parents=True)
     (root / "closed" / "hidden.jpg").write_bytes(b"x")
     (root / "open.txt").write_text("visible")
+    # Vigil runs under umask 077 (its instance folder is private): open what the test user reads.
+    root.chmod(0o755)
+    (root / "open.txt").chmod(0o644)
     (root / "closed").chmod(0o000)
 
     entries = _as_unprivileged(lambda: list(walk_source(root)))

@@ -19,7 +19,7 @@ def test_content_is_stored_at_its_sha256_read_only(store: EvidenceStore) -> None
     path = store.blob_path(digests.sha256)
     assert digests == hash_bytes(b"evidence")
     assert path.read_bytes() == b"evidence"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
 
 
 def test_identical_content_is_stored_once(store: EvidenceStore) -> None:
@@ -55,7 +55,7 @@ def test_thumbnails_are_addressed_by_content_and_index(store: EvidenceStore) -> 
     path = store.thumbnail_path(sha, 2)
     assert path == store.thumbs / "ab" / f"{sha}-2.jpg"
     assert path.read_bytes() == b"\xff\xd8jpeg"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o444
+    assert stat.S_IMODE(path.stat().st_mode) == 0o400
 
 
 def test_stale_partial_writes_of_this_host_go_and_another_hosts_stay(tmp_path: Path) -> None:

@@ -31,9 +31,12 @@ from vigil.cli import (  # noqa: F401 - each import registers its verbs
     worker,
 )
 from vigil.cli.app import app
+from vigil.core.private import set_private_umask
 
 
 def main() -> None:
+    # First: whatever any verb creates (the home, the database, blobs, backups) is private.
+    set_private_umask()
     app()
 
 

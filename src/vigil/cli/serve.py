@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from vigil.cli.app import app, console, fail, start_django
+from vigil.core.private import PRIVATE_UMASK
 
 
 @app.command()
@@ -27,7 +28,7 @@ def serve(
         raise fail("give both --certfile and --keyfile, or neither")
     if certfile is not None:
         os.environ["VIGIL_TLS"] = "true"  # read by the settings, which are not loaded yet
-    start_django()
+    start_django(refuse_wide_home=True)  # before gunicorn: a wide home is never served
     from vigil.ops.catalogues import compile_stale
 
     for problem in compile_stale():
@@ -45,6 +46,7 @@ def serve(
         # Access lines name the path (item ids), never query strings or bodies.
         "access_log_format": '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms',
         "timeout": 120,
+        "umask": PRIVATE_UMASK,  # gunicorn's own default is 0, for what it creates
     }
     if certfile is not None and keyfile is not None:
         options |= {"certfile": str(certfile), "keyfile": str(keyfile)}

@@ -39,7 +39,7 @@ from vigil.ops.manifest import (
 )
 from vigil.store.evidence import EvidenceStore
 
-READ_ONLY = 0o444
+READ_ONLY = 0o400  # as in the store: read-only, for the owner only
 EXPORTS = "exports"  # VIGIL_HOME/exports/<case id>/, written by the export API
 PRIVATE = 0o600
 

@@ -30,7 +30,7 @@ from vigil.ops.manifest import (
 )
 from vigil.store.evidence import EvidenceStore
 
-READ_ONLY = 0o444
+READ_ONLY = 0o400  # as the store writes them: the owner only
 ANCHOR_MODE = 0o600
 # Django fills these itself when a newer Vigil migrates an older backup; not evidence.
 _BOOKKEEPING_TABLES = frozenset({"django_migrations", "django_content_type", "auth_permission"})

@@ -92,6 +92,8 @@ class WarmUpPlugin(WorkerPlugin):
         self.modules = modules
 
     def setup(self, worker: Worker) -> None:
+        # A `dask worker` is not started by `vigil`: what it writes in the store stays private.
+        os.umask(0o077)
         started = time.perf_counter()
         try:
             for module in self.modules:

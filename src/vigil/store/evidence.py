@@ -1,7 +1,7 @@
 """Content-addressed evidence store: one read-only copy of each distinct content, by SHA-256.
 
 Layout under the store root:
-    blobs/ab/cd/<sha256>        the stored copy, mode 0444
+    blobs/ab/cd/<sha256>        the stored copy, mode 0400
     thumbs/ab/<sha256>-<n>.jpg  derived thumbnails (n = 0 for an image, keyframes 0.. for video)
     tmp/<pid>@<host>-<random>   content being written; renamed into blobs/ once its hash is known
 
@@ -27,7 +27,7 @@ from typing import BinaryIO
 from vigil.core.hashing import Digests
 from vigil.store.interface import BoundedHasher, ContentWriter, EvidenceStorage
 
-READ_ONLY = 0o444
+READ_ONLY = 0o400  # read-only, and for the owner only: the home is private
 # Partial writes of another host sharing the store are left alone this long (seconds).
 FOREIGN_TMP_GRACE_S = 24 * 3600
 _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "localhost"

@@ -189,7 +189,7 @@ class ModelStore:
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
-        target.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+        target.chmod(stat.S_IRUSR)  # read-only, for the instance user alone
         record = ModelRecord(
             name=name.strip(),
             sha256=digest,
