@@ -14,12 +14,13 @@ import pytest
 
 from tests.builders.seizure import photo_bytes
 from tests.cli.test_cli import vigil
-from tests.instance import RawDatabase, copy_instance
+from tests.instance import RawDatabase, copy_instance, on_postgresql
 from vigil.audit.chain import BODY_FIELDS, Anchor, ChainEntry, entry_hash, verify_chain
 
 pytestmark = pytest.mark.slow
 
-ENTRIES = 5  # triage.start, triage.finish, verify.case, audit.read (ls), audit.read (head)
+# instance.init, triage.start, triage.finish, verify.case, audit.read (ls), audit.read (head)
+ENTRIES = 6
 
 
 @pytest.fixture(scope="module")
@@ -149,11 +150,56 @@ def test_a_cut_tail_stays_visible_after_later_entries(home: Path) -> None:
         assert result.returncode == 1 and "(truncated)" in result.stdout
 
 
-def test_a_missing_anchor_is_noted_but_is_not_tampering(home: Path) -> None:
-    (home / "audit-head.json").unlink()
-    report = json.loads(vigil(home, "audit", "verify", "--json").stdout)
+def test_a_missing_anchor_fails_unless_allowed_and_verify_never_writes_one(home: Path) -> None:
+    anchor = home / "audit-head.json"
+    anchor.unlink()
+    for _ in range(2):  # the first verify's own entry must not bring the anchor back
+        result = vigil(home, "audit", "verify", check=False)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "cannot be checked for a cut tail" in result.stdout
+        assert "--allow-missing-anchor" in result.stdout
+        assert not anchor.exists()
+    report = json.loads(vigil(home, "audit", "verify", "--json", check=False).stdout)
+    assert not report["ok"] and report["problems"][0]["kind"] == "anchor_missing"
+    allowed = vigil(home, "audit", "verify", "--allow-missing-anchor", "--json")
+    report = json.loads(allowed.stdout)
     assert report["ok"] and report["anchor"] is None
     assert "no anchor file" in report["notes"][0]
+    assert not anchor.exists()
+    vigil(home, "audit", "ls")  # any other command's entry anchors the log again
+    assert json.loads(anchor.read_text())["seq"] == ENTRIES + 5
+
+
+def test_a_cut_tail_with_its_anchor_deleted_fails(home: Path) -> None:
+    with attacker(home) as db:
+        truncate_the_tail(db)
+    (home / "audit-head.json").unlink()
+    for _ in range(2):
+        result = vigil(home, "audit", "verify", check=False)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert not (home / "audit-head.json").exists()  # not re-created at the cut
+
+
+def test_verify_leaves_the_anchor_where_it_was(home: Path) -> None:
+    anchor = (home / "audit-head.json").read_bytes()
+    vigil(home, "audit", "verify")
+    assert (home / "audit-head.json").read_bytes() == anchor
+    report = json.loads(vigil(home, "audit", "verify", "--json").stdout)
+    assert report["ok"] and report["head"]["seq"] == report["anchor"]["seq"] + 1
+
+
+def test_verify_of_a_missing_instance_exits_2_and_creates_nothing(tmp_path: Path) -> None:
+    mistyped = tmp_path / "vigil-dta"
+    result = vigil(mistyped, "audit", "verify", check=False)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "no Vigil instance" in result.stderr and "intact" not in result.stdout
+    assert not mistyped.exists()
+    if on_postgresql():
+        return  # the database is not in the home there
+    # A folder without its database is no instance either, and gets none.
+    mistyped.mkdir()
+    assert vigil(mistyped, "audit", "verify", check=False).returncode == 2
+    assert list(mistyped.iterdir()) == []
 
 
 def test_the_export_holds_every_entry_with_a_chain_that_verifies(home: Path) -> None:

@@ -57,7 +57,12 @@ BODY_FIELDS = (
 )
 
 ProblemKind = Literal[
-    "hash_mismatch", "broken_link", "sequence_gap", "truncated", "anchor_unreadable"
+    "hash_mismatch",
+    "broken_link",
+    "sequence_gap",
+    "truncated",
+    "anchor_unreadable",
+    "anchor_missing",
 ]
 
 MAX_PROBLEMS = 100  # beyond one break, later problems are mostly its echoes

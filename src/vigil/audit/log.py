@@ -7,9 +7,10 @@ written to VIGIL_HOME/audit-head.json, the anchor: a database whose tail was cut
 consistent chain, and only a head kept elsewhere shows that it is shorter than it was.
 
 The anchor only moves forward, and only while the database still holds the entry it names; so
-once the tail has been cut, later appends cannot paper over it. To accept a deliberately
-restored database, move the anchor aside: verify then notes that it is missing, and the next
-entry writes a new one.
+once the tail has been cut, later appends cannot paper over it. A missing anchor fails verify
+(deleting it with the tail would hide the cut) unless the caller allows it; verify itself never
+writes the anchor. To accept a deliberately restored database, move the anchor aside and verify
+allowing a missing anchor: the next entry of any other command writes a new one.
 """
 
 from __future__ import annotations
@@ -58,8 +59,11 @@ def record(
     item_id: int | None = None,
     purpose: str = "",
     details: dict[str, Any] | None = None,
+    move_anchor: bool = True,
 ) -> AuditEntry:
-    """Append one entry. `details` holds paths, counts and hashes, never evidence content."""
+    """Append one entry. `details` holds paths, counts and hashes, never evidence content.
+    `move_anchor=False` leaves the anchor file as it is (verify: it must not create or move
+    the evidence it checks)."""
     if not action or not actor:
         raise ValueError("an audit entry needs an action and an actor")
     if outcome not in _OUTCOMES:
@@ -84,8 +88,9 @@ def record(
         entry = AuditEntry(**body, prev_hash=prev_hash, hash=entry_hash(prev_hash, body))
         entry.save()
         head = Anchor(entry.seq, entry.hash)
-        # After the outermost commit only: a rolled-back entry must never become the anchor.
-        transaction.on_commit(lambda: advance_anchor(head))
+        if move_anchor:
+            # After the outermost commit only: a rolled-back entry must never become the anchor.
+            transaction.on_commit(lambda: advance_anchor(head))
     return entry
 
 
@@ -106,8 +111,10 @@ def recent(limit: int) -> list[AuditEntry]:
     return list(reversed(AuditEntry.objects.order_by("-seq")[:limit]))
 
 
-def verify_log() -> VerifyResult:
-    """Verify the chain in the database against the anchor file."""
+def verify_log(*, allow_missing_anchor: bool = False) -> VerifyResult:
+    """Verify the chain in the database against the anchor file. No anchor file is a problem
+    (`anchor_missing`): a tail cut together with the anchor would otherwise go unseen; with
+    `allow_missing_anchor` (a restored database, the anchor moved aside on purpose) a note."""
     # The anchor first: it is written after commit, so every entry it names is already visible.
     unreadable: AnchorError | None = None
     try:
@@ -117,6 +124,15 @@ def verify_log() -> VerifyResult:
     result = verify_chain((row.to_chain_entry() for row in entries()), anchor)
     if unreadable is not None:
         result.add(Problem(None, "anchor_unreadable", str(unreadable)))
+    elif anchor is None and not allow_missing_anchor:
+        result.add(
+            Problem(
+                None,
+                "anchor_missing",
+                f"no anchor file ({anchor_path()}): a cut-off tail cannot be detected, and "
+                "deleting the anchor is how one would be hidden",
+            )
+        )
     elif anchor is None and result.checked:
         result.notes.append(
             f"no anchor file ({anchor_path()}): a cut-off tail cannot be detected this time"

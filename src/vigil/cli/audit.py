@@ -29,12 +29,21 @@ app.add_typer(audit_app, name="audit")
 @audit_app.command("verify")
 def verify_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON")] = False,
+    allow_missing_anchor: Annotated[
+        bool,
+        typer.Option(
+            "--allow-missing-anchor",
+            help="Accept a log without its anchor file (moved aside on purpose after a restore)",
+        ),
+    ] = False,
 ) -> None:
-    """Re-hash the whole chain and check it against the anchor; exit 1 at the first bad entry."""
-    start_django()
+    """Re-hash the whole chain and check it against the anchor; exit 1 at the first bad entry
+    or without an anchor, 2 without an instance. Neither creates the instance nor the anchor."""
+    # A mistyped VIGIL_HOME must not become a new, empty instance whose log "is intact".
+    start_django(must_exist=True)
     from vigil.audit.log import cli_actor, record, verify_log
 
-    result = verify_log()
+    result = verify_log(allow_missing_anchor=allow_missing_anchor)
     first = result.first
     record(
         "audit.verify",
@@ -44,7 +53,11 @@ def verify_command(
             "checked": result.checked,
             "problems": result.problem_count,
             "first": None if first is None else {"position": first.position, "kind": first.kind},
+            "allow_missing_anchor": allow_missing_anchor,
         },
+        # The anchor is the evidence verify checks against: never created or moved by it, or a
+        # deleted anchor would come back at a cut tail.
+        move_anchor=False,
     )
     if as_json:
         print(json.dumps(result.as_dict(), indent=2))
@@ -56,6 +69,12 @@ def verify_command(
             console.print(f"[yellow]Note:[/yellow] {escape(note)}")
         if first is None:
             console.print("[green]The audit log is intact.[/green]")
+        elif result.problem_count == 1 and first.kind == "anchor_missing":
+            console.print(
+                f"[red]The audit log cannot be checked for a cut tail[/red]: "
+                f"{escape(first.message)}",
+                highlight=False,
+            )
         else:
             console.print(
                 f"[red]The audit log was tampered with[/red]: first bad position "
@@ -70,6 +89,13 @@ def verify_command(
                 )
             if result.problem_count > len(result.problems):
                 console.print(f"  ... {result.problem_count - len(result.problems)} more")
+        if any(problem.kind == "anchor_missing" for problem in result.problems):
+            console.print(
+                "If the anchor was moved aside on purpose (a restored database), run "
+                "`vigil audit verify --allow-missing-anchor`; the next entry of another "
+                "command then writes a new anchor.",
+                highlight=False,
+            )
     if not result.ok:
         raise typer.Exit(1)
 

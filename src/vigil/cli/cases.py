@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from vigil.cli.app import app, console, start_django
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django.db.models.functions import Coalesce
 
 
 @app.command()
@@ -17,15 +21,15 @@ def cases(
 ) -> None:
     """List cases with their sources and item counts."""
     start_django()
-    from django.db.models import Count, Q
+    from vigil.records.cases.models import Case, Item, Source
 
-    from vigil.records.cases.models import Case
-
+    # One count per table, each its own subquery: counted together over a join of sources
+    # and items, every item would be counted once per source of its case.
     rows = (
         Case.objects.annotate(
-            n_sources=Count("sources", distinct=True),
-            n_items=Count("items"),
-            n_failed=Count("items", filter=Q(items__status="failed")),
+            n_sources=_count_per_case(Source.objects.all()),
+            n_items=_count_per_case(Item.objects.all()),
+            n_failed=_count_per_case(Item.objects.filter(status="failed")),
         )
         .order_by("name")
         .values("name", "created_at", "n_sources", "n_items", "n_failed")
@@ -59,3 +63,11 @@ def cases(
             f"{row['n_failed']:,}",
         )
     console.print(table)
+
+
+def _count_per_case(rows: QuerySet[Any]) -> Coalesce:
+    from django.db.models import Count, IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    counted = rows.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk"))
+    return Coalesce(Subquery(counted.values("n"), output_field=IntegerField()), 0)

@@ -11,6 +11,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from vigil.audit.log import record
 from vigil.web.access import API_NAMESPACE, ROUTE_RULES, SignIn
@@ -38,6 +39,10 @@ LAST_ACTIVITY = "vigil_last_activity"
 BACKGROUND_HEADER = "HTTP_X_VIGIL_BACKGROUND"  # polling: not a sign of a person at the screen
 
 
+# The only routes whose answers a browser or proxy may keep: the vendored JS and CSS.
+CACHEABLE_ROUTES = frozenset({"asset"})
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -47,7 +52,17 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if not _cacheable(request) and "Cache-Control" not in response.headers:
+            # Deny by default: pages, API answers (bearer token or session) and errors name
+            # evidence or cases; no copy may stay in a browser's or a proxy's cache. A view
+            # that set its own ("private, no-store" for media) keeps it.
+            add_never_cache_headers(response)
         return response
+
+
+def _cacheable(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    return match is not None and not match.namespaces and match.url_name in CACHEABLE_ROUTES
 
 
 class IdleTimeoutMiddleware:

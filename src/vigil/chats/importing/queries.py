@@ -18,6 +18,9 @@ from vigil.records.cases.models import Case
 from vigil.records.chats.models import Conversation, Entity, EntityMention, Message
 
 _PHRASE_OR_WORD = re.compile(r'"([^"]*)"|(\S+)')
+# C0, DEL and C1: a NUL ends FTS5's string early ("unterminated string") and PostgreSQL refuses
+# it in any text, and no message is searched for by a control character anyway.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def search_messages(case: Case, query: str) -> QuerySet[Message]:
@@ -54,7 +57,7 @@ def fts5_query(query: str) -> str:
     """A safe FTS5 expression: each word or phrase quoted (so no operator from the user's text
     is ever interpreted), all required; a trailing * keeps its prefix meaning."""
     parts = []
-    for phrase, word in _PHRASE_OR_WORD.findall(query):
+    for phrase, word in _PHRASE_OR_WORD.findall(without_controls(query)):
         text = phrase or word
         prefix = bool(word) and word.endswith("*") and len(word) > 1
         text = text.rstrip("*") if prefix else text
@@ -68,13 +71,18 @@ def postgresql_tsquery(query: str) -> str:
     operator), a "phrase" as lexemes in sequence (<->), a trailing * a prefix (:*), all
     required (&)."""
     parts = []
-    for phrase, word in _PHRASE_OR_WORD.findall(query):
+    for phrase, word in _PHRASE_OR_WORD.findall(without_controls(query)):
         prefix = bool(word) and word.endswith("*") and len(word) > 1
         words = (phrase or word.rstrip("*") if prefix else phrase or word).split()
         lexemes = [_lexeme(text) for text in words if text.strip()]
         if lexemes:
             parts.append(" <-> ".join(lexemes) + (":*" if prefix else ""))
     return " & ".join(f"({part})" for part in parts)
+
+
+def without_controls(query: str) -> str:
+    """The text with control characters dropped; a tab, newline and the like still part words."""
+    return _CONTROL.sub(lambda found: " " if found.group().isspace() else "", query)
 
 
 def _lexeme(text: str) -> str:

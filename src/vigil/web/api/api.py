@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from vigil.web.access import Action, api_rule, case_named
 from vigil.web.api.auth import TokenAuth, VerifiedSessionAuth
+from vigil.web.converters import ObjectId
 
 # No interactive docs page: Ninja's loads Swagger UI from a CDN, and Vigil runs air-gapped.
 # The OpenAPI schema itself is served at /api/v1/openapi.json.
@@ -58,8 +59,8 @@ class RunOut(Schema):
 
 
 class DecisionIn(Schema):
-    verdict: str  # confirmed | rejected
-    reason: str = ""
+    verdict: str = Field(max_length=20)  # confirmed | rejected
+    reason: str = Field("", max_length=2000)
 
 
 def _audit(action: str, **fields: Any) -> None:
@@ -135,7 +136,7 @@ def list_suggestions(request: HttpRequest, case: str, tool: str = "") -> list[di
 
 @api.post("/suggestions/{suggestion_id}/decision", response={201: dict})
 @api_rule(Action.CATEGORISE)
-def decide(request: HttpRequest, suggestion_id: int, body: DecisionIn) -> Status:
+def decide(request: HttpRequest, suggestion_id: ObjectId, body: DecisionIn) -> Status:
     from vigil.governance.decisions import decide as record_decision
     from vigil.records.analysis.models import Decision, Suggestion
     from vigil.web.access import require_case_member

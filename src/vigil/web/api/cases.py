@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -10,9 +10,18 @@ from ninja.errors import HttpError
 
 from vigil.audit.log import record
 from vigil.web.access import Action, api_rule, case_named, item_for, items_of, visible_cases
+from vigil.web.converters import ObjectId
 from vigil.web.review import services
 from vigil.web.review.counts import case_figures
-from vigil.web.review.queue import Cursor, Filters, QueryError, effective_category, page
+from vigil.web.review.queue import (
+    MAX_PAGE_SIZE,
+    Cursor,
+    Filters,
+    QueryError,
+    effective_category,
+    page,
+)
+from vigil.web.review.views.grid import MAX_BULK
 
 router = Router(tags=["cases"])
 PURPOSE = "api"
@@ -24,29 +33,34 @@ class CaseOut(Schema):
     created_at: str
 
 
+# A filter value: short, and no control character (PostgreSQL refuses a NUL in any text).
+Word = Annotated[str, Field(max_length=64, pattern=r"^[^\x00-\x1f\x7f-\x9f]*$")]
+ItemIds = Annotated[list[ObjectId], Field(min_length=1, max_length=MAX_BULK)]
+
+
 class ItemsQuery(Schema):
-    status: list[str] = Field(default_factory=list)
-    type: str = ""
-    category: str = ""
-    tag: str = ""
-    gps: str = ""
-    faces: str = ""
-    text: str = ""
-    date_from: str = ""
-    date_to: str = ""
-    sort: str = "review"
-    after: str = ""
-    limit: int = 100
+    status: list[Word] = Field(default_factory=list, max_length=10)
+    type: Word = ""
+    category: Word = ""
+    tag: Word = ""
+    gps: Word = ""
+    faces: Word = ""
+    text: Word = ""
+    date_from: Word = ""
+    date_to: Word = ""
+    sort: Word = "review"
+    after: str = Field("", pattern=r"^([0-9]{1,2}\.[0-9]{1,18})?$")  # as Cursor.encode writes
+    limit: int = Field(100, ge=1, le=MAX_PAGE_SIZE)
 
 
 class CategoriseIn(Schema):
-    items: list[int]
-    category: str | None  # "vics:1", "caid:A"; null clears
+    items: ItemIds
+    category: str | None = Field(max_length=64)  # "vics:1", "caid:A"; null clears
 
 
 class TagIn(Schema):
-    items: list[int]
-    tag: str
+    items: ItemIds
+    tag: str = Field(max_length=64)
     remove: bool = False
 
 
@@ -112,7 +126,7 @@ def list_items(request: HttpRequest, case: str, query: Query[ItemsQuery]) -> dic
 
 @router.get("/items/{item_id}")
 @api_rule(Action.VIEW)
-def get_item(request: HttpRequest, item_id: int) -> dict[str, Any]:
+def get_item(request: HttpRequest, item_id: ObjectId) -> dict[str, Any]:
     user = request.auth  # type: ignore[attr-defined]
     item = item_for(user, item_id, Action.VIEW)
     record(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from django.http import FileResponse, Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 
 from vigil import config
@@ -27,7 +27,7 @@ _NAME = re.compile(r"^\d{8}T\d{6}Z-(vics\.json|csv\.csv)$")
 
 class ExportIn(Schema):
     format: Literal["vics", "csv"] = "vics"
-    reason: str
+    reason: str = Field(max_length=2000)
 
 
 @router.post("/cases/{case}/exports", response={201: dict})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
+import vigil.web.converters  # noqa: F401 - registers <id:...>
 from vigil.web.review.views import assets, cases, grid, item, map, me, media, signin
 
 urlpatterns: list[URLPattern] = [
@@ -18,27 +19,25 @@ urlpatterns: list[URLPattern] = [
     path("me/", me.preferences, name="preferences"),
     path("me/break/", me.exposure_reset, name="exposure_reset"),
     path("cases/new/", cases.case_create, name="case_create"),
-    path("cases/<int:case_id>/", cases.case_dashboard, name="case_dashboard"),
-    path("cases/<int:case_id>/sources/", cases.case_sources, name="case_sources"),
-    path("cases/<int:case_id>/members/", cases.case_members, name="case_members"),
-    path("cases/<int:case_id>/map/", map.case_map, name="case_map"),
-    path("cases/<int:case_id>/map/points/", map.case_map_data, name="case_map_data"),
-    path("cases/<int:case_id>/review/", grid.review_grid, name="review_grid"),
-    path("cases/<int:case_id>/review/tiles/", grid.review_tiles, name="review_tiles"),
+    path("cases/<id:case_id>/", cases.case_dashboard, name="case_dashboard"),
+    path("cases/<id:case_id>/sources/", cases.case_sources, name="case_sources"),
+    path("cases/<id:case_id>/members/", cases.case_members, name="case_members"),
+    path("cases/<id:case_id>/map/", map.case_map, name="case_map"),
+    path("cases/<id:case_id>/map/points/", map.case_map_data, name="case_map_data"),
+    path("cases/<id:case_id>/review/", grid.review_grid, name="review_grid"),
+    path("cases/<id:case_id>/review/tiles/", grid.review_tiles, name="review_tiles"),
+    path("cases/<id:case_id>/review/categorise/", grid.review_categorise, name="review_categorise"),
+    path("cases/<id:case_id>/review/tag/", grid.review_tag, name="review_tag"),
+    path("items/<id:item_id>/", item.item_detail, name="item_detail"),
+    path("items/<id:item_id>/details/", item.item_update, name="item_update"),
+    path("items/<id:item_id>/notes/", item.item_note, name="item_note"),
     path(
-        "cases/<int:case_id>/review/categorise/", grid.review_categorise, name="review_categorise"
-    ),
-    path("cases/<int:case_id>/review/tag/", grid.review_tag, name="review_tag"),
-    path("items/<int:item_id>/", item.item_detail, name="item_detail"),
-    path("items/<int:item_id>/details/", item.item_update, name="item_update"),
-    path("items/<int:item_id>/notes/", item.item_note, name="item_note"),
-    path(
-        "items/<int:item_id>/suggestions/<int:suggestion_id>/decision/",
+        "items/<id:item_id>/suggestions/<id:suggestion_id>/decision/",
         item.item_decide,
         name="item_decide",
     ),
     path(
-        "items/<int:item_id>/thumbnails/<int:index>/", media.media_thumbnail, name="media_thumbnail"
+        "items/<id:item_id>/thumbnails/<id:index>/", media.media_thumbnail, name="media_thumbnail"
     ),
-    path("items/<int:item_id>/content/", media.media_original, name="media_original"),
+    path("items/<id:item_id>/content/", media.media_original, name="media_original"),
 ]

@@ -6,17 +6,18 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path, re_path
 
+import vigil.web.converters  # noqa: F401 - registers <id:...>
 from vigil.web.training import views
 
 urlpatterns: list[URLPattern] = [
     path("", views.training_home, name="training_home"),
     path("courses/<slug:course>/", views.course_page, name="training_course"),
     path(
-        "courses/<slug:course>/lessons/<int:lesson_id>/", views.lesson_page, name="training_lesson"
+        "courses/<slug:course>/lessons/<id:lesson_id>/", views.lesson_page, name="training_lesson"
     ),
     path("courses/<slug:course>/quiz/", views.quiz_page, name="training_quiz"),
     path(
-        "certificates/<int:certificate_id>/pdf/",
+        "certificates/<id:certificate_id>/pdf/",
         views.certificate_download,
         name="training_certificate",
     ),
@@ -27,5 +28,5 @@ urlpatterns: list[URLPattern] = [
         name="training_image",
     ),
     path("cohorts/", views.cohorts_page, name="training_cohorts"),
-    path("cohorts/<int:cohort_id>/", views.cohort_page, name="training_cohort"),
+    path("cohorts/<id:cohort_id>/", views.cohort_page, name="training_cohort"),
 ]

@@ -10,12 +10,19 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from vigil.chats.importing.queries import contact_graph, entity_table, seen_in_other_cases, timeline
+from vigil.chats.importing.queries import (
+    contact_graph,
+    entity_table,
+    seen_in_other_cases,
+    timeline,
+    without_controls,
+)
 from vigil.records.cases.models import Case
 from vigil.records.chats.models import Conversation, Entity, EntityMention
 from vigil.web.access import visible_cases
 from vigil.web.chats.views.audited import chat_case, conversation_of, log
 from vigil.web.chats.views.timeline_chart import timeline_chart
+from vigil.web.converters import parse_id
 
 MAX_GRAPH_PARTICIPANTS = 300  # a force layout of more is unreadable and slow in the browser
 MAX_ENTITY_ROWS = 1000
@@ -80,8 +87,8 @@ def bounded_graph(graph: dict[str, list[dict[str, Any]]]) -> tuple[dict[str, Any
 @require_GET
 def chat_entities(request: HttpRequest, case_id: int) -> HttpResponse:
     case = chat_case(request, case_id, event="chat.entities")
-    kind = request.GET.get("kind", "").strip()[:16]
-    contains = request.GET.get("q", "").strip()[:200]
+    kind = without_controls(request.GET.get("kind", "")).strip()[:16]
+    contains = without_controls(request.GET.get("q", "")).strip()[:200]
     conversation = _chosen_conversation(request, case)
     rows = entity_table(
         case, kind=kind or None, contains=contains or None, visible_case_ids=_visible_ids(request)
@@ -156,9 +163,10 @@ def _chosen_conversation(request: HttpRequest, case: Case) -> Conversation | Non
     value = request.GET.get("conversation", "")
     if not value:
         return None
-    if not value.isdigit():
+    conversation_id = parse_id(value)
+    if conversation_id is None:
         raise Http404("no such conversation in this case")
-    return conversation_of(case, int(value))
+    return conversation_of(case, conversation_id)
 
 
 def _conversation_choices(case: Case) -> list[tuple[int, str]]:

@@ -10,12 +10,17 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from vigil.chats.importing.queries import conversation_messages, search_messages
+from vigil.chats.importing.queries import (
+    conversation_messages,
+    search_messages,
+    without_controls,
+)
 from vigil.chats.importing.watchlists import WATCHLIST_TOOL
 from vigil.records.analysis.models import Suggestion
 from vigil.records.chats.models import Conversation, Entity, Message
 from vigil.web.access import Action, can
 from vigil.web.chats.views.audited import chat_case, conversation_of, log
+from vigil.web.converters import parse_id
 
 PAGE_SIZE = 200
 MAX_SEARCH_RESULTS = 500
@@ -52,7 +57,7 @@ class ReaderMessage:
 def chat_conversation(request: HttpRequest, case_id: int, conversation_id: int) -> HttpResponse:
     case = chat_case(request, case_id, event="chat.read")
     conversation = conversation_of(case, conversation_id)
-    query = request.GET.get("q", "").strip()[:500]
+    query = without_controls(request.GET.get("q", "")).strip()[:500]
     start = _message_id(request.GET.get("start", ""))
     messages = _page_from(conversation, start)
     rows = list(messages[: PAGE_SIZE + 1])
@@ -93,9 +98,10 @@ def chat_conversation(request: HttpRequest, case_id: int, conversation_id: int) 
 def _message_id(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
+    message_id = parse_id(value)
+    if message_id is None:
         raise Http404("no such message")
-    return int(value)
+    return message_id
 
 
 def _page_from(conversation: Conversation, start: int | None) -> QuerySet[Message]:
