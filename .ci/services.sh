@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What the test suite needs from the machine, installed only where missing (CI runs as root):
 # Debian's Chromium (browser tests), gettext's msgfmt (translations), Tesseract's Arabic and
-# Russian data (OCR), and a PostgreSQL that
+# Russian data (OCR), file-system and image tools (disk-image tests), and a PostgreSQL that
 # answers on 127.0.0.1:5432 with trust authentication (the suite's second run).
 set -euo pipefail
 
@@ -9,8 +9,11 @@ missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v pg_isready >/dev/null || missing+=(postgresql)
-# OCR of Arabic and Cyrillic (the ocr analyzer), and a font for its synthetic-sign tests
-for package in tesseract-ocr tesseract-ocr-ara tesseract-ocr-rus fonts-dejavu-core; do
+# OCR of Arabic and Cyrillic (the ocr analyzer), and a font for its synthetic-sign tests;
+# the tools the disk-image tests build their own images with (FAT with a deleted file, ext4,
+# NTFS, GPT and MBR partition tables, E01), no mounting and no root needed
+for package in tesseract-ocr tesseract-ocr-ara tesseract-ocr-rus fonts-dejavu-core \
+  dosfstools mtools e2fsprogs ntfs-3g gdisk fdisk ewf-tools; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then

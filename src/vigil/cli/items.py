@@ -22,6 +22,9 @@ def items(
     limit: Annotated[
         int | None, typer.Option("--limit", min=1, help="At most this many (table default 200)")
     ] = None,
+    deleted: Annotated[
+        bool, typer.Option("--deleted", help="Only files deleted in a media image's file system")
+    ] = False,
 ) -> None:
     """List the items of a case: path of origin, status, type, size, hashes, problems."""
     start_django()
@@ -33,13 +36,15 @@ def items(
     query = Item.objects.filter(case=case_row).select_related("blob", "source").order_by("id")
     if status:
         query = query.filter(status=status)
+    if deleted:
+        query = query.filter(facts__deleted=True)
     # Listing a case's items shows evidence metadata: it is a view, and views are audited.
     record(
         "items.list",
         actor=cli_actor(),
         case_name=case,
         purpose="cli listing",
-        details={"status": status, "limit": limit, "json": as_json},
+        details={"status": status, "deleted": deleted, "limit": limit, "json": as_json},
     )
     if as_json:
         _print_json(query if limit is None else query[:limit])
@@ -62,6 +67,7 @@ def item_document(item: Any) -> dict[str, Any]:
         "issues": item.issues,
         "size": item.size,
         "times": item.times,
+        "facts": item.facts,
         "link_target": item.link_target,
         "extension_mismatch": item.extension_mismatch,
         "parent_id": item.parent_id,

@@ -6,7 +6,7 @@ Sources and workers exchange these plain, picklable records; nothing here touche
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from vigil.core.hashing import Digests
 from vigil.core.issues import Issue
@@ -32,6 +32,8 @@ class MemberEntry:
     link_target: str | None = None
     digests: Digests | None = None
     issues: list[Issue] = field(default_factory=list)
+    # Where a member of a media image lay: volume, file system, inode, deleted, stream.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -42,6 +44,8 @@ class ArchiveExpansion:
     format: str
     members: list[MemberEntry] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    # Of a media image: its format and volumes, the acquisition check.
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

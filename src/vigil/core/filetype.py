@@ -6,6 +6,7 @@ investigators meet. Unknown content is `application/octet-stream`, which is not 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -133,7 +134,13 @@ def extension_disagrees(name: str, file_type: FileType) -> bool:
     ext = extension_of(name)
     if not ext or file_type in (UNKNOWN, EMPTY, TEXT):
         return False
+    if file_type is EWF:
+        return not _EWF_SEGMENT.fullmatch(ext)
     return ext not in file_type.extensions
+
+
+# EWF segments: .E01 ... .E99, then .EAA ... .ZZZ; .Ex01 ...; SMART's .s01 ...
+_EWF_SEGMENT = re.compile(r"(e|s)(0[1-9]|[1-9][0-9]|[a-z]{2})|ex(0[1-9]|[1-9][0-9]|[a-z]{2})")
 
 
 def _plausible_bmp(header: bytes) -> bool:

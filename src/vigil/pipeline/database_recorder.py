@@ -86,6 +86,12 @@ class DatabaseRecorder(TriageRecorder):
                     expansions.append((item, result.expansion))
             Item.objects.bulk_create(new_items)
             Item.objects.bulk_update(finished_members, OUTCOME_FIELDS)
+            # A member that is itself a media image: its facts, kept where it lay, grow by
+            # the image's (format, volumes, acquisition).
+            for item, expansion in expansions:
+                if item.pk is not None and expansion.facts:
+                    facts = Item.objects.get(pk=item.pk).facts | expansion.facts
+                    Item.objects.filter(pk=item.pk).update(facts=facts)
             children = [
                 child for item, expansion in expansions for child in self._children(item, expansion)
             ]
@@ -191,6 +197,8 @@ class DatabaseRecorder(TriageRecorder):
                 depth=work.depth,
                 name=work.name,
             )
+        if result.expansion is not None and isinstance(work, TopLevelEntry):
+            item.facts = result.expansion.facts  # a media image's format, volumes, acquisition
         not_a_file = isinstance(work, TopLevelEntry) and work.entry.kind != "file"
         _set_outcome(item, issues, result.extension_mismatch, had_content=bool(sha) or not_a_file)
         return item
@@ -221,6 +229,7 @@ class DatabaseRecorder(TriageRecorder):
             times=member.times,
             link_target=member.link_target,
             issues=issues,
+            facts=member.facts,
         )
         if member.digests is not None and member.kind == "file":
             child.status = Item.Status.PENDING

@@ -16,6 +16,13 @@ from vigil.core.hashing import Digests
 from vigil.core.issues import Issue
 from vigil.pipeline.tasks import ContentFacts, IngestResult, IngestTask, WorkerConfig
 from vigil.sources.archives import ARCHIVE_FORMATS, expand_archive
+from vigil.sources.images import (
+    HEAD_BYTES,
+    ewf_segment_number,
+    expand_image,
+    image_candidate,
+    image_path,
+)
 from vigil.store.evidence import EvidenceStore
 
 READ_CHUNK = 1 << 20
@@ -76,14 +83,55 @@ def ingest(task: IngestTask, config: WorkerConfig) -> IngestResult:
                 display_name=task.name,
             )
         else:
-            result.issues.append(
-                Issue.warning(
-                    "max_depth_reached",
-                    f"An archive nested deeper than {config.limits.max_depth} levels: "
-                    "stored and hashed, its members not listed (raise --max-depth to expand).",
-                )
-            )
+            result.issues.append(_max_depth(config, "An archive"))
+    elif file_type.label in _MAYBE_IMAGE:
+        _read_image(task, store, sha256, config, result)
     return result
+
+
+# What a media image sniffs as: EWF has a signature of its own, a raw image none.
+_MAYBE_IMAGE = frozenset({"ewf", "unknown"})
+
+
+def _read_image(
+    task: IngestTask, store: EvidenceStore, sha256: str, config: WorkerConfig, result: IngestResult
+) -> None:
+    """Lists the files of a disk or file-system image as members, like an archive's."""
+    with store.open_blob(sha256) as blob:
+        head = blob.read(HEAD_BYTES)
+    if not image_candidate(head):
+        return
+    segment = ewf_segment_number(head)
+    if segment is not None and segment > 1:
+        result.issues.append(
+            Issue.warning(
+                "ewf_segment",
+                f"Segment {segment} of a split EWF image: its content is read with the first "
+                "segment (.E01), where the image's files are listed.",
+            )
+        )
+        return
+    if task.depth >= config.limits.max_depth:
+        result.issues.append(_max_depth(config, "A media image"))
+        return
+    policy = config.evidence
+
+    def admitted(segment_path: str) -> bool:
+        return policy is None or policy.permits(os.path.realpath(segment_path))
+
+    original = task.path if task.depth == 0 else None
+    with image_path(store.blob_path(sha256), original, head, store.scratch_path, admitted) as path:
+        expansion = expand_image(path, head, store, config.limits, display_name=task.name)
+    if expansion is not None:
+        result.expansion = expansion
+
+
+def _max_depth(config: WorkerConfig, what: str) -> Issue:
+    return Issue.warning(
+        "max_depth_reached",
+        f"{what} nested deeper than {config.limits.max_depth} levels: stored and hashed, its "
+        "members not listed (raise --max-depth to expand).",
+    )
 
 
 def analyze_content(

@@ -81,8 +81,13 @@ class EvidenceStore(EvidenceStorage):
         return open(self.thumbnail_path(sha256, index), "rb")
 
     # -- housekeeping --------------------------------------------------------------------
-    def _tmp_name(self) -> Path:
-        return self.tmp / f"{os.getpid()}@{_HOST}-{secrets.token_hex(8)}"
+    def _tmp_name(self, suffix: str = "") -> Path:
+        return self.tmp / f"{os.getpid()}@{_HOST}-{secrets.token_hex(8)}{suffix}"
+
+    def scratch_path(self, suffix: str = "") -> Path:
+        """A fresh name in tmp/ for this process (a link to a blob, say), removed by
+        remove_stale_tmp should the process die before it removes it itself."""
+        return self._tmp_name(suffix)
 
     def remove_stale_tmp(self) -> int:
         """Deletes partial writes left by processes that no longer run (after a crash).

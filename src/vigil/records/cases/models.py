@@ -105,6 +105,9 @@ class Item(models.Model):
     error_code = models.CharField(max_length=64, null=True, blank=True, db_index=True)
     issues = models.JSONField(default=list, blank=True)
     times = models.JSONField(default=dict, blank=True)
+    # Where it lay in a media image (volume, file system, inode, deleted, stream), or, on the
+    # image's own item, its format, volumes and acquisition check.
+    facts = models.JSONField(default=dict, blank=True)
     link_target = models.TextField(null=True, blank=True)
     extension_mismatch = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)

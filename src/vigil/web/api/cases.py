@@ -137,6 +137,7 @@ def get_item(request: HttpRequest, item_id: ObjectId) -> dict[str, Any]:
     document |= {
         "origin": item.origin,
         "times": item.times,
+        "facts": item.facts,  # in a media image: volume, file system, inode, deleted
         "issues": item.issues,
         "hashes": None
         if blob is None

@@ -21,6 +21,7 @@ from vigil.web.access import Action, can
 from vigil.web.review import services
 from vigil.web.review.audited import item_or_refuse, log_view
 from vigil.web.review.forms import DecisionForm, DetailsForm, NoteForm
+from vigil.web.review.image_facts import image_summary, where_it_lay
 from vigil.web.review.labels import CATEGORY_KEYS, STATUS_LABELS, category_label
 from vigil.web.review.queue import (
     OBJECT_TOOL,
@@ -78,6 +79,8 @@ def item_detail(request: HttpRequest, item_id: int) -> HttpResponse:
         .select_related("hash_list", "entry")
         .order_by("distance", "hash_list__name"),
         "duplicates": _duplicates(item),
+        "where_it_lay": where_it_lay(item.facts),
+        "image_summary": image_summary(item.facts),
         "suggestions": suggestions,
         "thumbnails": [
             index
