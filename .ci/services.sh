@@ -11,9 +11,9 @@ command -v msgfmt >/dev/null || missing+=(gettext)
 command -v pg_isready >/dev/null || missing+=(postgresql)
 # OCR of Arabic and Cyrillic (the ocr analyzer), and a font for its synthetic-sign tests;
 # the tools the disk-image tests build their own images with (FAT with a deleted file, ext4,
-# NTFS, GPT and MBR partition tables, E01), no mounting and no root needed
+# NTFS, GPT and MBR partition tables, E01, VMDK/VHD(X)/QCOW2), no mounting and no root needed
 for package in tesseract-ocr tesseract-ocr-ara tesseract-ocr-rus fonts-dejavu-core \
-  dosfstools mtools e2fsprogs ntfs-3g gdisk fdisk ewf-tools; do
+  dosfstools mtools e2fsprogs ntfs-3g gdisk fdisk ewf-tools qemu-utils; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
 if ((${#missing[@]})); then

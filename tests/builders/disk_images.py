@@ -101,3 +101,24 @@ def ewf_of(raw: Path, target: Path, segment_bytes: int | None = None) -> Path:
         command += ["-S", str(segment_bytes)]
     run(*command, raw)
     return target.with_name(f"{target.name}.E01")
+
+
+def converted(raw: Path, fmt: str) -> Path:
+    """`raw` as a virtual disk: qemu-img's "qcow2", "vmdk", "vhdx" or "vpc" (VHD)."""
+    suffix = {"qcow2": ".qcow2", "vmdk": ".vmdk", "vhdx": ".vhdx", "vpc": ".vhd"}[fmt]
+    target = raw.with_suffix(suffix)
+    run("qemu-img", "convert", "-f", "raw", "-O", fmt, raw, target)
+    return target
+
+
+def ntfs_image(path: Path, name: str, content: bytes, streams: dict[str, bytes]) -> Path:
+    """A 16 MiB NTFS file system holding `name`, with alternate data streams `streams`."""
+    with open(path, "wb") as image:
+        image.truncate(16 * MIB)
+    run("mkntfs", "-q", "-F", "-f", path)
+    for stream, data in {"": content, **streams}.items():
+        staging = path.with_name(f"staging-{stream or 'main'}")
+        staging.write_bytes(data)
+        run("ntfscp", "-f", *(["-N", stream] if stream else []), path, staging, name)
+        staging.unlink()
+    return path

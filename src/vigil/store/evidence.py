@@ -21,7 +21,6 @@ import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import TracebackType
 from typing import BinaryIO
 
 from vigil.core.hashing import Digests
@@ -163,18 +162,6 @@ class BlobWriter(ContentWriter):
             self._file = None
         with contextlib.suppress(FileNotFoundError):
             self._tmp.unlink()
-
-    def __enter__(self) -> BlobWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._committed is None:
-            self.abort()
 
 
 def _age_seconds(path: Path) -> float:

@@ -49,7 +49,12 @@ class BoundedHasher:
 
 
 class ContentWriter(Protocol):
-    """Streams content into a store while hashing it (MD5, SHA-1, SHA-256) in the same pass."""
+    """Streams content into a store while hashing it (MD5, SHA-1, SHA-256) in the same pass.
+
+    A store's writer subclasses this and keeps the digests of its commit in `_committed`: the
+    context manager below (shared, not written per store) aborts an uncommitted write."""
+
+    _committed: Digests | None
 
     @property
     def size(self) -> int:
@@ -68,7 +73,8 @@ class ContentWriter(Protocol):
         """Discards what was written; safe to call more than once."""
         ...
 
-    def __enter__(self) -> Self: ...
+    def __enter__(self) -> Self:
+        return self
 
     def __exit__(
         self,
@@ -77,7 +83,8 @@ class ContentWriter(Protocol):
         tb: TracebackType | None,
     ) -> None:
         """Aborts unless the content was committed."""
-        ...
+        if self._committed is None:
+            self.abort()
 
 
 class EvidenceStorage(Protocol):

@@ -7,7 +7,6 @@ no paths: code that needs `blob_path` or `root` needs the real `EvidenceStore`.
 from __future__ import annotations
 
 import io
-from types import TracebackType
 from typing import BinaryIO
 
 from vigil.core.hashing import Digests
@@ -82,18 +81,6 @@ class InMemoryWriter(ContentWriter):
 
     def abort(self) -> None:
         self._buffer = None
-
-    def __enter__(self) -> InMemoryWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        if self._committed is None:
-            self.abort()
 
 
 def _read_only(content: bytes) -> BinaryIO:

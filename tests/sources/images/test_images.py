@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders.disk_images import ewf_of, fat_image, partitioned_disk
+from tests.builders.disk_images import (
+    converted,
+    ewf_of,
+    fat_image,
+    ntfs_image,
+    partitioned_disk,
+)
 from tests.builders.images import photo_jpeg
 from vigil.core.entries import ArchiveExpansion, ArchiveLimits, MemberEntry
 from vigil.sources.images import HEAD_BYTES, expand_image, image_candidate
@@ -219,3 +225,40 @@ def test_content_that_only_starts_like_an_image_stays_an_ordinary_file(
     assert image_candidate(head)
     expansion = expand_image(fake, head, store, ArchiveLimits())
     assert expansion is None or not expansion.members
+
+
+@pytest.mark.parametrize("fmt", ["qcow2", "vmdk", "vhdx", "vpc"])
+def test_a_virtual_machine_disk_is_read_like_the_raw_disk_it_holds(
+    tmp_path: Path, store: EvidenceStore, fmt: str
+) -> None:
+    raw = partitioned_disk(tmp_path / "vm.raw", "gpt", {"f.txt": b"on fat\n"}, {"e/a.jpg": PHOTO})
+    image = converted(raw, fmt)
+
+    expansion = expand(image, store)
+
+    assert expansion.facts["image"]["format"] == {
+        "qcow2": "qcow",
+        "vpc": "vhdi",
+        "vhdx": "vhdi",
+    }.get(fmt, fmt)
+    members = by_name(expansion)
+    assert content(store, members["p1/f.txt"]) == b"on fat\n"
+    assert content(store, members["p2/e/a.jpg"]) == PHOTO
+
+
+def test_an_ntfs_file_and_its_alternate_data_stream_are_items_of_their_own(
+    tmp_path: Path, store: EvidenceStore
+) -> None:
+    image = ntfs_image(tmp_path / "ntfs.img", "report.txt", b"visible\n", {"hidden": PHOTO})
+
+    expansion = expand(image, store)
+    members = by_name(expansion)
+
+    assert content(store, members["report.txt"]) == b"visible\n"
+    stream = members["report.txt:hidden"]
+    assert content(store, stream) == PHOTO
+    assert stream.facts["stream"] == "hidden"
+    assert stream.facts["inode"] == members["report.txt"].facts["inode"]
+    assert members["report.txt"].facts["file_system"] == "ntfs"
+    unread = [m.name for m in expansion.members if m.kind == "file" and m.digests is None]
+    assert all(members[name].facts["deleted"] for name in unread), unread  # $BadClus:$Bad too

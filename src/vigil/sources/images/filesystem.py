@@ -121,6 +121,8 @@ class _TskWalk:
 
     def streams(self, tsk_file: Any, path: str, facts: dict[str, Any]) -> None:
         """NTFS alternate data streams, each an item `path:stream`."""
+        if path == "$BadClus":
+            return  # its $Bad stream is a sparse map of the whole volume, not content
         for attr in tsk_file:
             name = attr.info.name
             if int(attr.info.type) != _NTFS_DATA or not name:
