@@ -104,3 +104,62 @@ def rocketchat_zip(
 
 def rocketchat_message(text: str, username: str = "User_1", **extra: Any) -> dict[str, Any]:
     return {"msg": text, "username": username, "ts": "2023-05-01T08:00:00.000Z", **extra}
+
+
+def whatsapp_zip(
+    chat: str, media: dict[str, bytes] | None = None, *, member: str = "_chat.txt"
+) -> bytes:
+    """A WhatsApp "Export chat" ZIP: the chat text and its media, side by side."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, chat.encode("utf-8"))
+        folder = member.rpartition("/")[0]
+        for name, data in (media or {}).items():
+            archive.writestr(f"{folder}/{name}" if folder else name, data)
+    return buffer.getvalue()
+
+
+def mark_first_member_encrypted(data: bytes) -> bytes:
+    """The ZIP with its first member flagged encrypted (in the local and central headers), as
+    a password-protected export reads to an unzipper without the password."""
+    patched = bytearray(data)
+    assert patched[:4] == b"PK\x03\x04"
+    patched[6] |= 0x1
+    central = data.index(b"PK\x01\x02")
+    patched[central + 8] |= 0x1
+    return bytes(patched)
+
+
+def mojibake(text: str) -> str:
+    """Text as Facebook writes it: each UTF-8 byte as the latin-1 character of that value."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def messenger_message(
+    sender: str, timestamp_ms: int, content: str | None = None, **extra: Any
+) -> dict[str, Any]:
+    message: dict[str, Any] = {"sender_name": mojibake(sender), "timestamp_ms": timestamp_ms}
+    if content is not None:
+        message["content"] = mojibake(content)
+    return {**message, **extra}
+
+
+def messenger_thread(
+    messages: list[dict[str, Any]],
+    *,
+    participants: tuple[str, ...] = ("Zoë Ångström", "Bob"),
+    title: str = "Zoë Ångström",
+    thread_path: str = "inbox/zoeangstrom_1234567890",
+    thread_type: str = "Regular",
+) -> dict[str, Any]:
+    """A Messenger "Download your information" thread file (message_1.json), newest first as
+    Facebook writes it: pass `messages` oldest first."""
+    return {
+        "participants": [{"name": mojibake(name)} for name in participants],
+        "messages": sorted(messages, key=lambda m: m.get("timestamp_ms", 0), reverse=True),
+        "title": mojibake(title),
+        "is_still_participant": True,
+        "thread_type": thread_type,
+        "thread_path": thread_path,
+        "magic_words": [],
+    }

@@ -1,5 +1,7 @@
-"""What a chat export reader yields, in file order: a ConversationRecord, then its messages;
-ImportWarnings wherever the export is damaged or unusual. Nothing here touches a database."""
+"""What a chat export reader yields, in file order: a ConversationRecord, then its messages
+(Messenger's, which its files hold newest first, oldest first); ImportWarnings wherever the
+export is damaged or unusual (the WhatsApp and Messenger readers yield nothing else for a file
+they cannot read at all). Nothing here touches a database."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ class Platform(StrEnum):
     TELEGRAM = "telegram"
     DISCORD = "discord"
     ROCKETCHAT = "rocketchat"
+    WHATSAPP = "whatsapp"
+    MESSENGER = "messenger"  # Facebook Messenger and Instagram direct messages
 
 
 class AttachmentStatus(StrEnum):

@@ -10,6 +10,8 @@ imported one is recorded as a duplicate of it, not imported twice.
 from __future__ import annotations
 
 import time
+import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from vigil.chats.detect import detect
 from vigil.chats.importing.attachments import AttachmentLocator
 from vigil.chats.importing.entities import EntityWriter
 from vigil.chats.importing.watchlists import WATCHLIST_TOOL, WATCHLIST_TOOL_VERSION, load_matcher
+from vigil.chats.jsonstream import JSON_ERRORS
 from vigil.chats.language import LanguageIdentifier, default_identifier
 from vigil.chats.readers import READER_VERSION, read_export
 from vigil.chats.records import (
@@ -34,6 +37,7 @@ from vigil.chats.records import (
     ParticipantRecord,
 )
 from vigil.chats.records import Platform as ReaderPlatform
+from vigil.chats.whatsapp import title_from_file_name, whatsapp_chat_member
 from vigil.records.analysis.models import AnalysisRun, Suggestion
 from vigil.records.cases.models import Case, Item
 from vigil.records.chats.models import (
@@ -50,6 +54,18 @@ BATCH_MESSAGES = 5_000
 MAX_RECORDED_WARNINGS = 1_000
 DUPLICATE_WINDOW = 10_000  # repeated ids come from the exporter's paging: they are close together
 _CANDIDATE_TYPES = ("text", "zip")
+# What a reader may raise on content it was not written for; the export then ends with an
+# "unreadable" warning instead of stopping the case's import.
+_READ_ERRORS = (
+    *JSON_ERRORS,
+    OSError,
+    ValueError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 @dataclass
@@ -118,14 +134,41 @@ def find_chat_exports(case: Case, store: EvidenceStore) -> Iterator[tuple[Item, 
         .select_related("blob")
         .order_by("pk")
     )
+    chat_members: dict[int, str | None] = {}
     for item in candidates.iterator(chunk_size=500):
         assert item.blob_id is not None
         if not store.has_blob(item.blob_id):
             continue
         with store.open_blob(item.blob_id) as stream:
             platform = detect(stream)
+        if platform is ReaderPlatform.WHATSAPP and _read_with_its_zip(item, store, chat_members):
+            continue
         if platform is not None:
             yield item, platform
+
+
+def _read_with_its_zip(item: Item, store: EvidenceStore, cache: dict[int, str | None]) -> bool:
+    """True for the chat text of a WhatsApp export ZIP, a member of it among the items too:
+    the ZIP is the export (read with its media), the member is not imported a second time."""
+    if item.parent_id is None or not item.origin:
+        return False
+    if item.parent_id not in cache:
+        cache[item.parent_id] = None
+        parent = Item.objects.filter(pk=item.parent_id).select_related("blob").first()
+        if (
+            parent is not None
+            and parent.status == Item.Status.PROCESSED  # else the ZIP is no candidate itself
+            and parent.blob is not None
+            and parent.blob.type_label == "zip"
+            and store.has_blob(parent.blob.sha256)
+        ):
+            with store.open_blob(parent.blob.sha256) as stream:
+                try:
+                    with zipfile.ZipFile(stream) as archive:
+                        cache[item.parent_id] = whatsapp_chat_member(archive)
+                except _READ_ERRORS:
+                    pass
+    return cache[item.parent_id] == str(item.origin[-1])
 
 
 class _ExportImport:
@@ -162,15 +205,17 @@ class _ExportImport:
             return
         self.export = export
         self.scope = f"export:{export.pk}"
+        # Rocket.Chat and WhatsApp ZIPs hold their files; other exports lie beside them.
+        is_zip = self.item.blob is not None and self.item.blob.type_label == "zip"
         self.locator = AttachmentLocator(
-            self.item, export_is_archive=self.platform is ReaderPlatform.ROCKETCHAT
+            self.item, export_is_archive=self.platform is ReaderPlatform.ROCKETCHAT or is_zip
         )
         self.entities = EntityWriter(self.case, default_region=_agency_region())
         self.matcher, lists = load_matcher()
         self.watch_run = self._start_watch_run(lists) if self.matcher else None
         conversation: Conversation | None = None
         batch: list[MessageRecord] = []
-        for event in read_export(self.platform, self._open):
+        for event in self._events():
             if isinstance(event, MessageRecord):
                 if conversation is None:
                     conversation = self._conversation(_unnamed(self.platform))
@@ -182,12 +227,32 @@ class _ExportImport:
                 if conversation is not None and batch:
                     self._write(conversation, batch)
                     batch = []
+                if self.platform is ReaderPlatform.WHATSAPP and not event.title:
+                    event.title = title_from_file_name(self.item.name)
                 conversation = self._conversation(event)
             elif isinstance(event, ImportWarning):
                 self._warn(event)
         if conversation is not None and batch:
             self._write(conversation, batch)
         self._finish(lists)
+
+    def _events(self) -> Iterator[ConversationRecord | MessageRecord | ImportWarning]:
+        """The reader's events; a reader failing on the content ends them with a warning (the
+        export is recorded, with what was read before, never taken for plain text)."""
+        events = read_export(self.platform, self._open)
+        while True:
+            try:
+                event = next(events)
+            except StopIteration:
+                return
+            except _READ_ERRORS as error:
+                yield ImportWarning(
+                    "unreadable",
+                    f"the {self.platform.value} reader stopped on this file "
+                    f"({type(error).__name__}); what came before is imported",
+                )
+                return
+            yield event
 
     def _open(self) -> IO[bytes]:
         return self.store.open_blob(self.blob_id)

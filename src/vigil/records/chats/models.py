@@ -19,6 +19,8 @@ class Platform(models.TextChoices):
     TELEGRAM = "telegram"
     DISCORD = "discord"
     ROCKETCHAT = "rocketchat"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    MESSENGER = "messenger", "Messenger / Instagram"
 
 
 class ChatExport(models.Model):
