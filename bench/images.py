@@ -65,7 +65,8 @@ def build_photos(folder: Path, count: int, workers: int) -> int:
 
 
 def build_disk(folder: Path, disk: Path) -> None:
-    """GPT: p1 FAT (32 when large enough) holding folder/fat, p2 ext4 holding folder/ext, each sized to fit."""
+    """GPT: p1 FAT (32 when large enough) holding folder/fat, p2 ext4 holding folder/ext,
+    each sized to fit."""
     sizes = {part: _tree_bytes(folder / part) for part in ("fat", "ext")}
     fat_mib = int(sizes["fat"] * 1.15 / MIB) + 64
     ext_mib = int(sizes["ext"] * 1.15 / MIB) + 64
