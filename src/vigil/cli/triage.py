@@ -64,8 +64,19 @@ def triage(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar")] = False,
+    expected_md5: Annotated[
+        str | None,
+        typer.Option("--expected-md5", help="A raw image's MD5 from its acquisition log"),
+    ] = None,
+    expected_sha1: Annotated[
+        str | None,
+        typer.Option("--expected-sha1", help="A raw image's SHA-1 from its acquisition log"),
+    ] = None,
 ) -> None:
-    """Hash, type and analyse every file of a seizure; resumes where a killed run stopped."""
+    """Hash, type and analyse every file of a seizure; resumes where a killed run stopped.
+
+    With --expected-md5/--expected-sha1 (a single raw image as the source), exit 1 when the
+    image's hash differs from its acquisition log's."""
     if executor not in ("process", "dask", "inline"):
         raise fail("--executor must be 'process', 'dask' or 'inline'")
     if executor == "dask":
@@ -73,6 +84,14 @@ def triage(
     start_django()
     from vigil.audit.log import cli_actor
     from vigil.core.evidence import EvidenceRefused
+    from vigil.pipeline.acquisition import ExpectedHashError, expected_hashes
+
+    try:
+        expected = expected_hashes(expected_md5, expected_sha1)
+    except ExpectedHashError as error:
+        raise fail(str(error)) from None
+    if expected and not path.is_file():
+        raise fail("--expected-md5/--expected-sha1 need a single image file as the source")
     from vigil.pipeline.executors.dask import ClusterUnavailable
     from vigil.pipeline.service import triage as run_triage
     from vigil.pipeline.triage import TriageLocked
@@ -115,15 +134,39 @@ def triage(
         except ClusterUnavailable as error:
             resume = "Nothing recorded is lost: the same command resumes the run."
             raise fail(f"{error}\n{resume}") from None
+    verified = _check_acquisition(case, summary.path, expected) if expected else None
     document = summary_document(case, summary, stats)
+    if verified is not None:
+        document["acquisition_verified"] = verified
     if json_summary is not None:
         json_summary.write_text(json.dumps(document, indent=2) + "\n")
     if as_json:
         print(json.dumps(document, indent=2))
     elif not quiet:
         print_summary(summary, stats, document["sources"][0]["errors"])
+        if verified:
+            names = ", ".join(name.upper() for name in expected)
+            console.print(f"Acquisition check: {names} as the acquisition log states.")
     if not summary.adds_up:
         raise fail("the counts do not add up: enumerated != processed + failed", code=3)
+    if verified is False:
+        raise fail(
+            "the image's hash differs from its acquisition log's: it is not what was acquired",
+            code=1,
+        )
+
+
+def _check_acquisition(case: str, source_path: str, expected: dict[str, str]) -> bool:
+    from vigil.audit.log import cli_actor
+    from vigil.pipeline.acquisition import ExpectedHashError, check_source_image
+    from vigil.records.cases.models import Source
+
+    source = Source.objects.get(case__name=case, path=source_path)
+    try:
+        check = check_source_image(source, expected, cli_actor())
+    except ExpectedHashError as error:
+        raise fail(str(error)) from None
+    return check.verified
 
 
 def roots_hint() -> str:
