@@ -143,6 +143,8 @@ def test_sign_in_review_with_the_keyboard_and_read_arabic_right_to_left(
             tiles = page.locator("#grid .tile")
             expect(tiles.first).to_be_visible()
             assert "media-blur" in (page.locator("body").get_attribute("class") or "")
+            # The grid's keys work once review.js has bound them: pressing earlier is lost.
+            expect(page.locator("html[data-keyboard-ready=grid]")).to_have_count(1)
             page.keyboard.press("j")
             expect(tiles.first).to_have_class("tile status-unknown focused")
             page.keyboard.press("1")

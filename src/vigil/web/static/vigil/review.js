@@ -168,6 +168,8 @@
       else { return; }
       event.preventDefault();
     });
+    // Keys work from here on: browser tests wait for this instead of racing the script.
+    document.documentElement.dataset.keyboardReady = "grid";
   }
 
   function itemPage(layout, help) {
