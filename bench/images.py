@@ -91,9 +91,11 @@ def _tree_bytes(folder: Path) -> int:
 
 
 def _run(command: list[str]) -> None:
-    if shutil.which(command[0]) is None:
+    # mkfs.* live in /usr/sbin, outside a normal user's PATH on Debian.
+    found = shutil.which(command[0], path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+    if found is None:
         raise SystemExit(f"{command[0]} is missing: `make services` installs the image tools")
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run([found, *command[1:]], check=True, capture_output=True)
 
 
 def triage(source: Path, root: Path, workers: int, data_root: Path) -> dict[str, Any]:

@@ -4,6 +4,7 @@ fdisk, ewf-tools)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -16,10 +17,16 @@ SECTOR = 512
 
 def run(*command: str | Path, stdin: str | None = None) -> None:
     tool = str(command[0])
-    if shutil.which(tool) is None:
+    # mkfs.* live in /usr/sbin, outside a normal user's PATH on Debian.
+    found = shutil.which(tool, path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
+    if found is None:
         pytest.fail(f"{tool} is missing: `make services` installs the image tools")
     subprocess.run(
-        [str(part) for part in command], input=stdin, text=True, check=True, capture_output=True
+        [found, *(str(part) for part in command[1:])],
+        input=stdin,
+        text=True,
+        check=True,
+        capture_output=True,
     )
 
 
