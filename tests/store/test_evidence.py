@@ -84,7 +84,7 @@ def test_stale_partial_writes_of_this_host_go_and_another_hosts_stay(tmp_path: P
 def test_a_partial_write_of_a_killed_worker_left_a_zombie_goes_too(tmp_path: Path) -> None:
     """kill -9 of a run leaves its pool workers as zombies where nothing reaps them (a
     container's PID 1): their pid still answers, but they will never finish their writes."""
-    from vigil.store.evidence import _HOST
+    from vigil.store.evidence import _HOST, _zombie
 
     store = EvidenceStore(tmp_path / "store").create()
     child = os.fork()
@@ -94,7 +94,7 @@ def test_a_partial_write_of_a_killed_worker_left_a_zombie_goes_too(tmp_path: Pat
         partial = store.tmp / f"{child}@{_HOST}-ff"
         partial.write_bytes(b"partial")
         for _ in range(50):
-            if _is_zombie(child):
+            if _zombie(child):
                 break
             time.sleep(0.02)
 
@@ -102,8 +102,3 @@ def test_a_partial_write_of_a_killed_worker_left_a_zombie_goes_too(tmp_path: Pat
         assert not partial.exists()
     finally:
         os.waitpid(child, 0)
-
-
-def _is_zombie(pid: int) -> bool:
-    with open(f"/proc/{pid}/stat", "rb") as stat:
-        return stat.read().rsplit(b")", 1)[1].split()[0] == b"Z"

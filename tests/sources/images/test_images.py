@@ -42,6 +42,11 @@ def expand(path: Path, store: EvidenceStore) -> ArchiveExpansion:
     return expansion
 
 
+def expansion_volume(path: Path, store: EvidenceStore) -> dict[str, object]:
+    (volume,) = expand(path, store).facts["image"]["volumes"]
+    return volume  # type: ignore[no-any-return]
+
+
 def by_name(expansion: ArchiveExpansion) -> dict[str, MemberEntry]:
     return {member.name: member for member in expansion.members}
 
@@ -68,6 +73,7 @@ def test_the_dfvfs_ext2_e01_gives_the_files_inodes_sizes_and_contents_its_author
     assert members["a_link"].link_target == "a_directory/another_file"
     assert passwords.facts["file_system"] == "ext2" and passwords.facts["deleted"] is False
     assert passwords.times["modified"] == "2021-07-22T14:07:32+00:00"
+    assert expansion_volume(EXT2_E01, store)["time_precision"] == "1 s"
 
 
 def test_the_md5_an_e01_recorded_at_acquisition_is_checked_against_its_media(

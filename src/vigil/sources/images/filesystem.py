@@ -250,6 +250,7 @@ def _iso(seconds: int, nanos: int, *, local: bool) -> str | None:
 
 
 def precision_of(fs_type: str) -> str | None:
+    """How finely the file system records its times ("2 s" for FAT's modified time ...)."""
     return _PRECISION.get(fs_type)
 
 

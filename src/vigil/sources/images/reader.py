@@ -25,7 +25,7 @@ from dfvfs.resolver import resolver
 from vigil.core.entries import ArchiveExpansion, ArchiveLimits
 from vigil.core.issues import Issue
 from vigil.sources.archives.common import Collector, reason
-from vigil.sources.images.filesystem import walk_dfvfs, walk_tsk
+from vigil.sources.images.filesystem import precision_of, walk_dfvfs, walk_tsk
 from vigil.store.evidence import EvidenceStore
 
 # TSK for every file system it reads: dfVFS would otherwise choose the libyal back-ends, which
@@ -134,6 +134,7 @@ def _read_leaf(
         if indicator == dfvfs_definitions.TYPE_INDICATOR_TSK:
             fs_info = file_system.GetFsInfo()
             fact["file_system"] = _tsk_type_name(fs_info)
+            fact["time_precision"] = precision_of(fact["file_system"])
             walk_tsk(fs_info, prefix, volume.label, fact["file_system"], collector)
         elif indicator in _FILE_SYSTEMS_BY_DFVFS:
             fact["file_system"] = _FILE_SYSTEMS_BY_DFVFS[indicator]
